@@ -1,0 +1,1 @@
+namespace VidPress.Migrations; internal static class Placeholder;

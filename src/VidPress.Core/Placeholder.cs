@@ -1,0 +1,2 @@
+namespace VidPress.Core;
+internal static class Placeholder;

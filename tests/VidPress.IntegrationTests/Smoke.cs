@@ -1,0 +1,1 @@
+namespace VidPress.IntegrationTests; public class Smoke { [Fact] public void Runs() => Assert.True(1 + 1 == 2); }
