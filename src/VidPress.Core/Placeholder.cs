@@ -1,2 +1,0 @@
-namespace VidPress.Core;
-internal static class Placeholder;
