@@ -1,0 +1,43 @@
+namespace VidPress.Core.Embeddings;
+
+/// <summary>A decoded picture: <see cref="Width"/> × <see cref="Height"/> pixels, rows top to bottom, interleaved R, G, B bytes.</summary>
+public sealed class RgbImage
+{
+    public RgbImage(int width, int height, byte[] pixels)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        ArgumentNullException.ThrowIfNull(pixels);
+        if (pixels.LongLength != (long)width * height * 3)
+            throw new ArgumentException($"expected {(long)width * height * 3} bytes for {width}x{height} rgb24, got {pixels.Length}", nameof(pixels));
+        Width = width;
+        Height = height;
+        Pixels = pixels;
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public byte[] Pixels { get; }
+
+    public (byte R, byte G, byte B) this[int x, int y]
+    {
+        get
+        {
+            var i = (y * Width + x) * 3;
+            return (Pixels[i], Pixels[i + 1], Pixels[i + 2]);
+        }
+    }
+
+    /// <summary>An image of one colour, for tests and placeholders.</summary>
+    public static RgbImage Filled(int width, int height, byte r, byte g, byte b)
+    {
+        var pixels = new byte[width * height * 3];
+        for (var i = 0; i < pixels.Length; i += 3)
+        {
+            pixels[i] = r;
+            pixels[i + 1] = g;
+            pixels[i + 2] = b;
+        }
+        return new RgbImage(width, height, pixels);
+    }
+}
