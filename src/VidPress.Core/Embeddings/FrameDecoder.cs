@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using VidPress.Core.Media;
+
+namespace VidPress.Core.Embeddings;
+
+/// <summary>A frame read from a video: the time asked for, the frame's own time, and its pixels.</summary>
+public sealed record DecodedFrame(TimeSpan RequestedTime, TimeSpan FrameTime, RgbImage Image);
+
+/// <summary>
+/// Decodes pictures and video frames to <see cref="RgbImage"/> with ffmpeg, so no image library is needed.
+/// Frames come back as a PPM stream, whose headers carry the size after ffmpeg's own rotation handling.
+/// The frame "at" a time is the first frame whose timestamp is at or after it (what <c>ffmpeg -ss</c> gives),
+/// times counted from the start of the file.
+/// </summary>
+public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan? timeout = null)
+{
+    private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(2);
+
+    /// <summary>The first frame of a picture (PNG, JPEG, …) or video.</summary>
+    public async Task<RgbImage> ReadImageAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var arguments = InputArguments(path, seek: null, logLevel: "error");
+        arguments.AddRange(["-frames:v", "1"]);
+        arguments.AddRange(OutputArguments);
+        var result = await ToolProcess.RunCheckedAsync(ffmpegPath, arguments, _timeout, cancellationToken);
+        var frames = ParsePpmStream(result.StandardOutput);
+        return frames.Count > 0 ? frames[0] : throw new ToolFailedException(ffmpegPath, $"no picture decoded from {Path.GetFileName(path)}");
+    }
+
+    /// <summary>The frame shown at <paramref name="time"/>.</summary>
+    public async Task<RgbImage> ReadFrameAsync(string path, TimeSpan time, CancellationToken cancellationToken = default)
+    {
+        var frames = await ReadFramesAsync(path, [time], cancellationToken);
+        return frames.Count > 0 ? frames[0].Image : throw new ToolFailedException(ffmpegPath, $"no frame at {time} in {Path.GetFileName(path)}");
+    }
+
+    /// <summary>
+    /// Frames at several times in one ffmpeg run: it seeks to the earliest time and a select filter keeps only the
+    /// frames wanted. Times past the last frame are left out of the result. Every frame is held in memory, so
+    /// callers ingesting long HD videos pass their times in chunks (a 1080p frame is 6 MB).
+    /// </summary>
+    public async Task<IReadOnlyList<DecodedFrame>> ReadFramesAsync(string path, IReadOnlyList<TimeSpan> times, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(times);
+        if (times.Count == 0) return [];
+        if (times.Any(t => t < TimeSpan.Zero)) throw new ArgumentOutOfRangeException(nameof(times), "times must not be negative");
+
+        var targets = times.Select(t => t.TotalSeconds).Distinct().Order().ToArray();
+        var seek = targets[0];
+        var arguments = InputArguments(path, seek, logLevel: "info");
+        arguments.AddRange([
+            "-vf", $"select={SelectExpression(targets.Select(t => t - seek))},showinfo",
+            "-fps_mode", "passthrough",
+            // No more frames than targets can be selected; stopping there spares decoding the rest of the file.
+            "-frames:v", targets.Length.ToString(CultureInfo.InvariantCulture),
+        ]);
+        arguments.AddRange(OutputArguments);
+
+        var stderr = new List<string>();
+        var result = await ToolProcess.RunAsync(ffmpegPath, arguments, _timeout, cancellationToken,
+            onStderrLine: line => { if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (stderr) stderr.Add(line); });
+        if (result.ExitCode != 0)
+            throw new ToolFailedException(ffmpegPath, $"exited with {result.ExitCode}: {result.StandardError.Trim().Split('\n').LastOrDefault()}");
+
+        var images = ParsePpmStream(result.StandardOutput);
+        List<string> lines;
+        lock (stderr) lines = [.. stderr];
+        var frameTimes = ParseFrameTimes(lines).Select(t => t + seek).ToArray();
+        if (frameTimes.Length != images.Count)
+            throw new ToolFailedException(ffmpegPath, $"decoded {images.Count} frames but logged {frameTimes.Length} frame times");
+
+        var frames = new List<DecodedFrame>(times.Count);
+        foreach (var time in times)
+        {
+            // The select filter compares the same doubles; the tolerance only absorbs the seek offset's rounding.
+            var index = Array.FindIndex(frameTimes, t => t >= time.TotalSeconds - 1e-6);
+            if (index >= 0) frames.Add(new DecodedFrame(time, TimeSpan.FromSeconds(frameTimes[index]), images[index]));
+        }
+        return frames;
+    }
+
+    private static readonly string[] OutputArguments = ["-an", "-sn", "-dn", "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"];
+
+    private static List<string> InputArguments(string path, double? seek, string logLevel)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var arguments = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", logLevel, "-protocol_whitelist", "file" };
+        if (seek is > 0) arguments.AddRange(["-ss", seek.Value.ToString("0.######", CultureInfo.InvariantCulture)]);
+        // "file:" stops a name such as "x:y.mp4" being taken for another protocol.
+        arguments.AddRange(["-i", "file:" + Path.GetFullPath(path)]);
+        return arguments;
+    }
+
+    /// <summary>
+    /// Selects each frame that is the first at or after some target: a target τ falls in (previous frame's t, t].
+    /// Only numbers formatted here go into the filtergraph, never caller text.
+    /// </summary>
+    internal static string SelectExpression(IEnumerable<double> targets)
+    {
+        var terms = targets.Select(t =>
+        {
+            var tau = t.ToString("0.#########", CultureInfo.InvariantCulture);
+            return $"(isnan(prev_t)+gt({tau},prev_t))*lte({tau},t)";
+        });
+        // select routes a value v > 1 to output ceil(v)-1, which does not exist here, so clamp the sum to 0/1.
+        return $"gt({string.Join('+', terms)},0)".Replace(",", "\\,", StringComparison.Ordinal);
+    }
+
+    internal static IReadOnlyList<double> ParseFrameTimes(IEnumerable<string> showinfoLines)
+    {
+        long numerator = 0, denominator = 0;
+        var times = new List<double>();
+        foreach (var line in showinfoLines)
+        {
+            if (TimeBaseLine().Match(line) is { Success: true } config)
+            {
+                numerator = long.Parse(config.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
+                denominator = long.Parse(config.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
+            }
+            else if (FrameLine().Match(line) is { Success: true } frame)
+            {
+                if (denominator == 0) throw new FormatException("showinfo logged a frame before its time base");
+                times.Add((double)long.Parse(frame.Groups[1].ValueSpan, CultureInfo.InvariantCulture) * numerator / denominator);
+            }
+        }
+        return times;
+    }
+
+    /// <summary>Splits concatenated binary PPM (P6, 8-bit) images.</summary>
+    internal static IReadOnlyList<RgbImage> ParsePpmStream(byte[] data)
+    {
+        var images = new List<RgbImage>();
+        var position = 0;
+        while (position < data.Length)
+        {
+            if (data.Length - position < 2 || data[position] != 'P' || data[position + 1] != '6')
+                throw new FormatException($"expected a P6 header at byte {position}");
+            position += 2;
+            var width = ReadHeaderNumber(data, ref position);
+            var height = ReadHeaderNumber(data, ref position);
+            var maxValue = ReadHeaderNumber(data, ref position);
+            if (maxValue != 255) throw new FormatException($"PPM max value {maxValue}; only 8-bit frames are expected");
+            position++; // the single whitespace byte before the pixels
+            var size = checked(width * height * 3);
+            if (data.Length - position < size) throw new FormatException("truncated PPM frame");
+            images.Add(new RgbImage(width, height, data.AsSpan(position, size).ToArray()));
+            position += size;
+        }
+        return images;
+    }
+
+    private static int ReadHeaderNumber(byte[] data, ref int position)
+    {
+        while (position < data.Length && (char.IsWhiteSpace((char)data[position]) || data[position] == '#'))
+        {
+            if (data[position] == '#')
+                while (position < data.Length && data[position] != '\n') position++;
+            else position++;
+        }
+        var start = position;
+        while (position < data.Length && data[position] is >= (byte)'0' and <= (byte)'9') position++;
+        if (position == start) throw new FormatException("bad PPM header");
+        return int.Parse(Encoding.ASCII.GetString(data, start, position - start), CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"config in time_base: (\d+)/(\d+)")]
+    private static partial Regex TimeBaseLine();
+
+    [GeneratedRegex(@"\bn:\s*\d+\s+pts:\s*(-?\d+)")]
+    private static partial Regex FrameLine();
+}
