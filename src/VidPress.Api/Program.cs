@@ -1,6 +1,15 @@
+using VidPress.Api.Infrastructure;
+using VidPress.Api.Library;
+using VidPress.Api.Videos;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddVidPressApi();
+
 var app = builder.Build();
-app.MapGet("/health", () => "ok");
+await app.MigrateDatabaseAsync();
+app.UseVidPressApi();
+app.MapVideosApi();
+app.MapLibraryApi();
 app.Run();
 
 public partial class Program;

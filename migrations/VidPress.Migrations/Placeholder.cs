@@ -1,1 +1,0 @@
-namespace VidPress.Migrations; internal static class Placeholder;

@@ -1,0 +1,54 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Microsoft.EntityFrameworkCore;
+using VidPress.Core;
+using VidPress.Core.Data;
+using VidPress.Core.Jobs;
+
+namespace VidPress.Api.Infrastructure;
+
+public static class HostingExtensions
+{
+    public static WebApplicationBuilder AddVidPressApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddVidPressPipeline(configuration);
+        var inProcessWorkers = configuration.GetValue("Jobs:RunWorkersInProcess", true);
+        services.AddVidPressJobs(configuration,
+            inProcessWorkers ? configuration.GetSection("Jobs:Queues").Get<string[]>() ?? [JobQueues.Render, JobQueues.Default] : null,
+            configuration.GetValue("Jobs:WorkerCount", 2));
+
+        services.AddScoped<TenantContext>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => DocumentJson.Configure(o.SerializerOptions));
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "VidPress Service", Version = "v1", Description = "Turns news articles into narrated videos." }));
+        services.AddHealthChecks().AddDbContextCheck<VidPressDbContext>("postgresql");
+        services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = 2L * 1024 * 1024 * 1024 + 1024 * 1024);
+        return builder;
+    }
+
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue("Database:MigrateOnStartup", true)) return;
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
+        await db.Database.MigrateAsync();
+        // The vector type was created by the migration; connections opened before it must learn it.
+        await using var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await connection.ReloadTypesAsync();
+    }
+
+    public static WebApplication UseVidPressApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
+        app.MapHealthChecks("/health");
+        return app;
+    }
+}

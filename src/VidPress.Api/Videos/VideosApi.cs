@@ -1,0 +1,173 @@
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using VidPress.Api.Infrastructure;
+using VidPress.Core.Data;
+using VidPress.Core.Jobs;
+using VidPress.Core.Media;
+using VidPress.Core.Network;
+using VidPress.Core.Script;
+using VidPress.Core.Timeline;
+
+namespace VidPress.Api.Videos;
+
+public sealed record CreateVideoRequest(
+    string? Text,
+    string? Url,
+    string? Title,
+    string? Language,
+    double? TargetDurationSeconds,
+    string? AspectRatio,
+    string? Resolution,
+    string? CallbackUrl);
+
+public sealed record VideoLinks(string Self, string? File, string? Timeline, string? Poster);
+
+public sealed record VideoResponse(
+    Guid Id,
+    VideoStatus Status,
+    VideoStage Stage,
+    double Progress,
+    string? Title,
+    string? Language,
+    string AspectRatio,
+    string Resolution,
+    double? DurationSeconds,
+    double? RenderSeconds,
+    string? Error,
+    int Attempt,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? FinishedAt,
+    VideoLinks Links)
+{
+    public static VideoResponse From(Video v) => new(
+        v.Id, v.Status, v.Stage, v.Progress, v.Title ?? v.Request.Title, v.Language, v.Request.AspectRatio, v.Request.Resolution,
+        v.DurationSeconds, v.RenderSeconds, v.Error, v.Attempt, v.CreatedAt, v.UpdatedAt, v.FinishedAt,
+        new VideoLinks($"/videos/{v.Id}",
+            v.OutputKey is null ? null : $"/videos/{v.Id}/file",
+            v.Timeline is null ? null : $"/videos/{v.Id}/timeline",
+            v.PosterKey is null ? null : $"/videos/{v.Id}/poster"));
+}
+
+public static class VideosApi
+{
+    public const int MaxTextCharacters = 100_000;
+
+    public static IEndpointRouteBuilder MapVideosApi(this IEndpointRouteBuilder app)
+    {
+        var videos = app.MapGroup("/videos").WithTags("Videos");
+        videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video");
+        videos.MapGet("/", ListAsync).WithName("ListVideos");
+        videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo");
+        videos.MapGet("/{id:guid}/timeline", GetTimelineAsync).WithName("GetVideoTimeline");
+        videos.MapGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile");
+        videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> CreateAsync(
+        CreateVideoRequest body, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var problems = Validate(body);
+        if (problems.Count > 0) return Problems.Validation(problems);
+
+        var now = clock.GetUtcNow();
+        var video = new Video
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenant.TenantId,
+            Status = VideoStatus.Queued,
+            Stage = VideoStage.Queued,
+            Request = new VideoRequest
+            {
+                Text = body.Text, Url = body.Url, Title = body.Title, Language = body.Language is null ? null : Languages.Normalise(body.Language),
+                TargetDurationSeconds = body.TargetDurationSeconds ?? 0, AspectRatio = body.AspectRatio ?? "16:9",
+                Resolution = body.Resolution ?? "720p", CallbackUrl = body.CallbackUrl,
+            },
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Videos.Add(video);
+        await db.SaveChangesAsync(ct);
+        try
+        {
+            jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
+        }
+        catch
+        {
+            // Without a job the row would wait forever; take it back so the caller can simply retry.
+            db.Videos.Remove(video);
+            await db.SaveChangesAsync(CancellationToken.None);
+            throw;
+        }
+        return TypedResults.Accepted($"/videos/{video.Id}", VideoResponse.From(video));
+    }
+
+    internal static Dictionary<string, string[]> Validate(CreateVideoRequest body)
+    {
+        var problems = new Dictionary<string, string[]>();
+        var hasText = !string.IsNullOrWhiteSpace(body.Text);
+        var hasUrl = !string.IsNullOrWhiteSpace(body.Url);
+        if (!hasText && !hasUrl) problems["text"] = ["Give the article as 'text' or as 'url'."];
+        if (hasText && hasUrl) problems["url"] = ["Give either 'text' or 'url', not both."];
+        if (body.Text is { Length: > MaxTextCharacters }) problems["text"] = [$"The text is longer than {MaxTextCharacters} characters."];
+        if (hasUrl) TryUrl("url", body.Url!, problems);
+        if (!string.IsNullOrWhiteSpace(body.CallbackUrl)) TryUrl("callbackUrl", body.CallbackUrl!, problems);
+        if (body.Title is { Length: > 500 }) problems["title"] = ["The title is longer than 500 characters."];
+        if (body.Language is not null && !Languages.IsSupported(body.Language))
+            problems["language"] = [$"Supported languages: {string.Join(", ", Languages.Supported)}."];
+        if (body.TargetDurationSeconds is < 5 or > 600) problems["targetDurationSeconds"] = ["Between 5 and 600 seconds."];
+        if (!VideoFormat.TryCreate(body.AspectRatio ?? "16:9", "720p", out _))
+            problems["aspectRatio"] = [$"One of {string.Join(", ", VideoFormat.AspectRatios)}."];
+        if (!VideoFormat.TryCreate("16:9", body.Resolution ?? "720p", out _))
+            problems["resolution"] = [$"One of {string.Join(", ", VideoFormat.Resolutions)}."];
+        return problems;
+    }
+
+    private static void TryUrl(string field, string url, Dictionary<string, string[]> problems)
+    {
+        try { OutboundHttp.ValidateUrl(url); }
+        catch (BlockedDestinationException e) { problems[field] = [e.Message]; }
+    }
+
+    private static async Task<Ok<VideoResponse[]>> ListAsync(VidPressDbContext db, TenantContext tenant, int? limit, CancellationToken ct)
+    {
+        var videos = await db.Videos.AsNoTracking().Where(v => v.TenantId == tenant.TenantId)
+            .OrderByDescending(v => v.CreatedAt).Take(Math.Clamp(limit ?? 50, 1, 200)).ToListAsync(ct);
+        return TypedResults.Ok(videos.Select(VideoResponse.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<VideoResponse>, ProblemHttpResult>> GetAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)
+    {
+        var video = await Find(db, tenant, id, ct);
+        return video is null ? Problems.NotFound("video", id) : TypedResults.Ok(VideoResponse.From(video));
+    }
+
+    private static async Task<Results<Ok<TimelineDocument>, ProblemHttpResult>> GetTimelineAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)
+    {
+        var video = await Find(db, tenant, id, ct);
+        if (video is null) return Problems.NotFound("video", id);
+        return video.Timeline is null ? Problems.NotReady("The timeline is not built yet.") : TypedResults.Ok(video.Timeline);
+    }
+
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFileAsync(Guid id, VidPressDbContext db, TenantContext tenant, IMediaStorage storage, CancellationToken ct)
+    {
+        var video = await Find(db, tenant, id, ct);
+        if (video is null) return Problems.NotFound("video", id);
+        if (video.OutputKey is null) return Problems.NotReady("The video is not rendered yet.");
+        var path = await storage.GetLocalPathAsync(video.OutputKey, ct);
+        return TypedResults.PhysicalFile(path, "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
+    }
+
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetPosterAsync(Guid id, VidPressDbContext db, TenantContext tenant, IMediaStorage storage, CancellationToken ct)
+    {
+        var video = await Find(db, tenant, id, ct);
+        if (video is null) return Problems.NotFound("video", id);
+        if (video.PosterKey is null) return Problems.NotReady("The video is not rendered yet.");
+        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(video.PosterKey, ct), "image/jpeg");
+    }
+
+    private static Task<Video?> Find(VidPressDbContext db, TenantContext tenant, Guid id, CancellationToken ct) =>
+        db.Videos.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id && v.TenantId == tenant.TenantId, ct);
+}

@@ -1,0 +1,128 @@
+using Pgvector;
+using VidPress.Core.Library;
+using VidPress.Core.Narration;
+using VidPress.Core.Script;
+using VidPress.Core.Timeline;
+
+namespace VidPress.Core.Data;
+
+/// <summary>A newsroom that uses the service. Every row of tenant data carries its id.</summary>
+public sealed class Tenant
+{
+    public static readonly Guid DefaultId = Guid.Parse("00000000-0000-0000-0000-000000000001");
+
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public enum VideoStatus { Queued, Running, Succeeded, Failed }
+
+/// <summary>The stages a video goes through, in order. A retried job resumes after the last finished one.</summary>
+public enum VideoStage { Queued, Article, Script, Narration, Retrieval, Timeline, Render, Delivery, Done }
+
+/// <summary>One requested video: the request, each finished stage's result and the outputs.</summary>
+public sealed class Video
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public VideoStatus Status { get; set; }
+    public VideoStage Stage { get; set; }
+    public double Progress { get; set; }
+    public required VideoRequest Request { get; set; }
+    public string? Title { get; set; }
+    public string? Language { get; set; }
+    public string? ArticleText { get; set; }
+    public ScriptDocument? Script { get; set; }
+    public NarrationDocument? Narration { get; set; }
+    public CandidatesDocument? Candidates { get; set; }
+    public TimelineDocument? Timeline { get; set; }
+    public string? OutputKey { get; set; }
+    public string? PosterKey { get; set; }
+    public double? DurationSeconds { get; set; }
+    public double? RenderSeconds { get; set; }
+    public string? Error { get; set; }
+    public int Attempt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+}
+
+/// <summary>What the caller asked for, as validated at the API.</summary>
+public sealed record VideoRequest
+{
+    public string? Text { get; init; }
+    public string? Url { get; init; }
+    public string? Title { get; init; }
+    public string? Language { get; init; }
+    public double TargetDurationSeconds { get; init; }
+    public required string AspectRatio { get; init; }
+    public required string Resolution { get; init; }
+    public string? CallbackUrl { get; init; }
+}
+
+public enum AssetKind { Video, Image }
+
+public enum AssetStatus { Ingesting, Ready, Failed }
+
+/// <summary>A file in the newsroom's media library: a clip or a still.</summary>
+public sealed class Asset
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public AssetKind Kind { get; set; }
+    public AssetStatus Status { get; set; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public List<string> Tags { get; set; } = [];
+    public required string FileName { get; set; }
+    public required string StorageKey { get; set; }
+    public required string Sha256 { get; set; }
+    public long SizeBytes { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public double DurationSeconds { get; set; }
+    public double FrameRate { get; set; }
+    public string? Error { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public List<Shot> Shots { get; set; } = [];
+}
+
+/// <summary>A continuous stretch of an asset that can be cut into a video. A still is one shot.</summary>
+public sealed class Shot
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid AssetId { get; set; }
+    public Asset? Asset { get; set; }
+    public double StartSeconds { get; set; }
+    public double EndSeconds { get; set; }
+    public List<Keyframe> Keyframes { get; set; } = [];
+}
+
+/// <summary>A frame of a shot with its CLIP image embedding (L2-normalised).</summary>
+public sealed class Keyframe
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid ShotId { get; set; }
+    public Shot? Shot { get; set; }
+    public double TimeSeconds { get; set; }
+    public required Vector Embedding { get; set; }
+}
+
+/// <summary>One attempt to deliver a webhook event; all attempts of one event share a webhook id.</summary>
+public sealed class WebhookDelivery
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid VideoId { get; set; }
+    public required string WebhookId { get; set; }
+    public required string EventType { get; set; }
+    public required string Url { get; set; }
+    public int Attempt { get; set; }
+    public int? StatusCode { get; set; }
+    public string? Error { get; set; }
+    public bool Succeeded { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

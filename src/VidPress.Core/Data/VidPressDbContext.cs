@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace VidPress.Core.Data;
+
+public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> options) : DbContext(options)
+{
+    public const int EmbeddingDimensions = 512;
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<Video> Videos => Set<Video>();
+    public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<Shot> Shots => Set<Shot>();
+    public DbSet<Keyframe> Keyframes => Set<Keyframe>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.HasPostgresExtension("vector");
+
+        model.Entity<Tenant>(e =>
+        {
+            e.ToTable("tenants");
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.HasData(new Tenant { Id = Tenant.DefaultId, Name = "default", CreatedAt = DateTimeOffset.UnixEpoch });
+        });
+
+        model.Entity<Video>(e =>
+        {
+            e.ToTable("videos");
+            e.Property(v => v.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(v => v.Stage).HasConversion<string>().HasMaxLength(20);
+            Json(e.Property(v => v.Request));
+            Json(e.Property(v => v.Script));
+            Json(e.Property(v => v.Narration));
+            Json(e.Property(v => v.Candidates));
+            Json(e.Property(v => v.Timeline));
+            e.HasIndex(v => new { v.TenantId, v.CreatedAt });
+            e.HasOne<Tenant>().WithMany().HasForeignKey(v => v.TenantId);
+        });
+
+        model.Entity<Asset>(e =>
+        {
+            e.ToTable("assets");
+            e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.Title).HasMaxLength(500);
+            e.Property(a => a.Sha256).HasMaxLength(64);
+            e.HasIndex(a => new { a.TenantId, a.Sha256 });
+            e.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId);
+            e.HasMany(a => a.Shots).WithOne(s => s.Asset).HasForeignKey(s => s.AssetId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Shot>(e =>
+        {
+            e.ToTable("shots");
+            e.HasIndex(s => s.TenantId);
+            e.HasMany(s => s.Keyframes).WithOne(k => k.Shot).HasForeignKey(k => k.ShotId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Keyframe>(e =>
+        {
+            e.ToTable("keyframes");
+            e.Property(k => k.Embedding).HasColumnType($"vector({EmbeddingDimensions})");
+            e.HasIndex(k => k.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
+            e.HasIndex(k => k.TenantId);
+        });
+
+        model.Entity<WebhookDelivery>(e =>
+        {
+            e.ToTable("webhook_deliveries");
+            e.HasIndex(d => new { d.VideoId, d.CreatedAt });
+            e.Property(d => d.WebhookId).HasMaxLength(100);
+            e.Property(d => d.EventType).HasMaxLength(50);
+        });
+    }
+
+    // Stage documents are stored whole as jsonb: they are read and written as units, never queried inside.
+    private static void Json<T>(PropertyBuilder<T> property)
+    {
+        property.HasColumnType("jsonb").HasConversion(
+            v => JsonSerializer.Serialize(v, DocumentJson.Options),
+            s => JsonSerializer.Deserialize<T>(s, DocumentJson.Options)!,
+            new ValueComparer<T>(
+                (a, b) => JsonSerializer.Serialize(a, DocumentJson.Options) == JsonSerializer.Serialize(b, DocumentJson.Options),
+                v => JsonSerializer.Serialize(v, DocumentJson.Options).GetHashCode(),
+                v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, DocumentJson.Options), DocumentJson.Options)!));
+    }
+}

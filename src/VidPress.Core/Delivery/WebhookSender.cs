@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VidPress.Core.Data;
+using VidPress.Core.Network;
+
+namespace VidPress.Core.Delivery;
+
+public sealed class WebhookOptions
+{
+    /// <summary>Signing secret in Standard Webhooks form ("whsec_" + base64).</summary>
+    public string Secret { get; set; } = "whsec_dmlkcHJlc3MtZGV2ZWxvcG1lbnQtc2VjcmV0LWNoYW5nZS1tZQ==";
+    /// <summary>Base address used to build links in webhook bodies (the API's public URL).</summary>
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
+}
+
+public static class WebhookEvents
+{
+    public const string VideoSucceeded = "video.succeeded";
+    public const string VideoFailed = "video.failed";
+}
+
+/// <summary>
+/// Delivers one webhook event per the Standard Webhooks specification. The webhook id is derived from
+/// the video and the event, so every retry of the same event carries the same id and receivers can
+/// drop duplicates. Every attempt is logged in webhook_deliveries.
+/// </summary>
+public sealed class WebhookSender(
+    VidPressDbContext db,
+    IHttpClientFactory httpClientFactory,
+    IOptions<WebhookOptions> options,
+    IOptions<NetworkOptions> networkOptions,
+    TimeProvider clock,
+    ILogger<WebhookSender> logger)
+{
+    private readonly WebhookOptions _options = options.Value;
+
+    public static string WebhookIdFor(Guid videoId, string eventType) => $"msg_{videoId:N}_{eventType.Replace('.', '_')}";
+
+    /// <returns>True when the receiver answered 2xx. Throws on failure so the caller's retry policy applies.</returns>
+    public async Task DeliverAsync(Guid videoId, string eventType, CancellationToken cancellationToken)
+    {
+        var video = await db.Videos.AsNoTracking().SingleAsync(v => v.Id == videoId, cancellationToken);
+        var url = video.Request.CallbackUrl;
+        if (string.IsNullOrEmpty(url)) return;
+
+        var webhookId = WebhookIdFor(video.Id, eventType);
+        var body = JsonSerializer.Serialize(Payload(video, eventType), DocumentJson.Options);
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        var attempt = await db.WebhookDeliveries.CountAsync(d => d.WebhookId == webhookId, cancellationToken) + 1;
+        var delivery = new WebhookDelivery
+        {
+            Id = Guid.NewGuid(), TenantId = video.TenantId, VideoId = video.Id, WebhookId = webhookId, EventType = eventType,
+            Url = url, Attempt = attempt, CreatedAt = clock.GetUtcNow(),
+        };
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, OutboundHttp.ValidateUrl(url))
+            {
+                Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+            };
+            request.Headers.Add("webhook-id", webhookId);
+            request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add("webhook-signature", Sign(_options.Secret, webhookId, timestamp, body));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(networkOptions.Value.Timeout);
+            using var response = await httpClientFactory.CreateClient(OutboundHttp.ClientName).SendAsync(request, timeout.Token);
+            delivery.StatusCode = (int)response.StatusCode;
+            delivery.Succeeded = response.IsSuccessStatusCode;
+            if (!delivery.Succeeded) delivery.Error = $"receiver answered {(int)response.StatusCode}";
+        }
+        catch (Exception e) when (e is HttpRequestException or BlockedDestinationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            delivery.Error = e.InnerException is BlockedDestinationException blocked ? blocked.Message : e.Message;
+        }
+        db.WebhookDeliveries.Add(delivery);
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogInformation("Webhook {WebhookId} attempt {Attempt} to {Url}: {Outcome}", webhookId, attempt, url, delivery.Succeeded ? "delivered" : delivery.Error);
+        if (!delivery.Succeeded) throw new WebhookDeliveryException($"Webhook {webhookId} attempt {attempt} failed: {delivery.Error}");
+    }
+
+    private object Payload(Video video, string eventType)
+    {
+        var links = new Dictionary<string, string> { ["self"] = $"{_options.PublicBaseUrl.TrimEnd('/')}/videos/{video.Id}" };
+        if (video.OutputKey is not null) links["file"] = $"{_options.PublicBaseUrl.TrimEnd('/')}/videos/{video.Id}/file";
+        return new
+        {
+            type = eventType,
+            timestamp = (video.FinishedAt ?? video.UpdatedAt).ToString("O"),
+            data = new { videoId = video.Id, status = video.Status, durationSeconds = video.DurationSeconds, error = video.Error, links },
+        };
+    }
+
+    /// <summary>Standard Webhooks signature: v1,base64(HMAC-SHA256(secret, "id.timestamp.body")).</summary>
+    public static string Sign(string secret, string webhookId, long timestamp, string body)
+    {
+        var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
+        var signature = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{webhookId}.{timestamp}.{body}"));
+        return "v1," + Convert.ToBase64String(signature);
+    }
+}
+
+public sealed class WebhookDeliveryException(string message) : Exception(message);

@@ -1,0 +1,21 @@
+using VidPress.Core.Data;
+
+namespace VidPress.Core.Library;
+
+/// <summary>The shots retrieval found for each sentence, best first; persisted so a retried job reuses them.</summary>
+public sealed record CandidatesDocument(IReadOnlyList<SentenceCandidates> Sentences);
+
+public sealed record SentenceCandidates(int SentenceIndex, IReadOnlyList<ShotCandidate> Shots);
+
+/// <summary>A library shot that matches a sentence; <see cref="BestTime"/> is its best-matching keyframe and
+/// <see cref="MatchedPhrase"/> the part of the sentence it matched.</summary>
+public sealed record ShotCandidate(
+    Guid ShotId,
+    Guid AssetId,
+    AssetKind Kind,
+    string Title,
+    double Score,
+    double ShotStart,
+    double ShotEnd,
+    double BestTime,
+    string MatchedPhrase);

@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Options;
+
+namespace VidPress.Core.Media;
+
+public sealed class StorageOptions
+{
+    /// <summary>Folder that holds media files; relative paths are taken from the working directory.</summary>
+    public string Root { get; set; } = "media";
+}
+
+/// <summary>
+/// Where media files live. Keys are relative, slash-separated and chosen by the service, never by callers.
+/// ffmpeg needs files on disk, so readers ask for a local path.
+/// </summary>
+public interface IMediaStorage
+{
+    Task SaveAsync(string key, Stream content, CancellationToken cancellationToken = default);
+    /// <summary>Moves a finished local file into storage (cheap on local disk, an upload elsewhere).</summary>
+    Task ImportFileAsync(string key, string localPath, CancellationToken cancellationToken = default);
+    Task<string> GetLocalPathAsync(string key, CancellationToken cancellationToken = default);
+    Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default);
+    Task DeleteAsync(string key, CancellationToken cancellationToken = default);
+    Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default);
+    /// <summary>A scratch folder for one piece of work, deleted when disposed.</summary>
+    ScratchFolder CreateScratch(string purpose);
+}
+
+public sealed class ScratchFolder : IDisposable
+{
+    public ScratchFolder(string root, string purpose)
+    {
+        Path = System.IO.Path.Combine(root, $"{purpose}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); }
+        catch (DirectoryNotFoundException) { }
+    }
+}
+
+public sealed class LocalDiskStorage(IOptions<StorageOptions> options) : IMediaStorage
+{
+    private readonly string _root = Path.GetFullPath(options.Value.Root);
+
+    public async Task SaveAsync(string key, Stream content, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Write beside the target and rename, so a reader never sees half a file.
+        var partial = path + ".partial-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            await using (var file = File.Create(partial))
+                await content.CopyToAsync(file, cancellationToken);
+            File.Move(partial, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
+    public Task ImportFileAsync(string key, string localPath, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Move(localPath, path, overwrite: true);
+        return Task.CompletedTask;
+    }
+
+    public Task<string> GetLocalPathAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(key);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Media '{key}' is missing from storage.", path);
+        return Task.FromResult(path);
+    }
+
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => Task.FromResult(File.Exists(Resolve(key)));
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        File.Delete(Resolve(key));
+        return Task.CompletedTask;
+    }
+
+    public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var path = Resolve(prefix);
+        if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    public ScratchFolder CreateScratch(string purpose) => new(Path.Combine(_root, "scratch"), purpose);
+
+    private string Resolve(string key)
+    {
+        var path = Path.GetFullPath(Path.Combine(_root, key));
+        if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new ArgumentException($"Storage key '{key}' leaves the storage root.", nameof(key));
+        return path;
+    }
+}
+
+/// <summary>The storage keys the service uses, in one place.</summary>
+public static class StorageKeys
+{
+    public static string AssetFolder(Guid tenantId, Guid assetId) => $"tenants/{tenantId:N}/assets/{assetId:N}";
+    public static string AssetOriginal(Guid tenantId, Guid assetId, string extension) => $"{AssetFolder(tenantId, assetId)}/original{extension}";
+    public static string VideoFolder(Guid tenantId, Guid videoId) => $"tenants/{tenantId:N}/videos/{videoId:N}";
+    public static string Narration(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/narration.wav";
+    public static string Output(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/video.mp4";
+    public static string Poster(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/poster.jpg";
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Options;
+using VidPress.Core.Media;
+using VidPress.Core.Script;
+
+namespace VidPress.Core.Narration;
+
+public sealed class NarrationOptions
+{
+    public string EspeakPath { get; set; } = "espeak-ng";
+    /// <summary>espeak-ng voice per script language.</summary>
+    public Dictionary<string, string> Voices { get; set; } = new() { ["en"] = "en-us", ["zh"] = "cmn" };
+    /// <summary>Words per minute.</summary>
+    public int Rate { get; set; } = 165;
+    public double LeadInSeconds { get; set; } = 0.3;
+    public double PauseSeconds { get; set; } = 0.35;
+    public double TailSeconds { get; set; } = 0.5;
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Turns one sentence into speech. espeak-ng by default; a cloud voice can take its place.</summary>
+public interface ISpeechSynthesizer
+{
+    string VoiceFor(string language);
+    Task<WaveFile> SpeakAsync(string text, string language, CancellationToken cancellationToken);
+}
+
+public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IMediaStorage storage) : ISpeechSynthesizer
+{
+    private readonly NarrationOptions _options = options.Value;
+
+    public string VoiceFor(string language) =>
+        _options.Voices.TryGetValue(language, out var voice) ? voice : throw new VideoInputException($"No narration voice for language '{language}'.");
+
+    public async Task<WaveFile> SpeakAsync(string text, string language, CancellationToken cancellationToken)
+    {
+        using var scratch = storage.CreateScratch("tts");
+        // The text goes through a file, never the command line, so it can't be read as an option.
+        var textFile = scratch.File("sentence.txt");
+        var waveFile = scratch.File("sentence.wav");
+        await File.WriteAllTextAsync(textFile, text, cancellationToken);
+        await ToolProcess.RunCheckedAsync(_options.EspeakPath,
+            ["-v", VoiceFor(language), "-s", _options.Rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-b", "1", "-f", textFile, "-w", waveFile],
+            _options.Timeout, cancellationToken);
+        return WaveFile.Read(await File.ReadAllBytesAsync(waveFile, cancellationToken));
+    }
+}
+
+/// <summary>
+/// Speaks the script sentence by sentence and joins the speech into one narration track with short
+/// pauses. Each sentence's span is measured from the audio itself, so the timeline follows the voice.
+/// </summary>
+public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage storage, IOptions<NarrationOptions> options)
+{
+    private readonly NarrationOptions _options = options.Value;
+
+    public async Task<NarrationDocument> NarrateAsync(ScriptDocument script, string audioKey, CancellationToken cancellationToken)
+    {
+        var parts = new List<WaveFile>();
+        foreach (var sentence in script.Sentences)
+        {
+            var speech = (await synthesizer.SpeakAsync(sentence.Text, script.Language, cancellationToken)).TrimSilence();
+            if (speech.Pcm.Length == 0) throw new VideoInputException($"Sentence {sentence.Index + 1} produced no speech.");
+            parts.Add(speech);
+        }
+        var (wave, spans) = Join(parts);
+        await storage.SaveAsync(audioKey, new MemoryStream(wave.ToBytes()), cancellationToken);
+        var sentences = script.Sentences.Select((s, i) => new NarratedSentence(s.Index, spans[i].Start, spans[i].End)).ToList();
+        return new NarrationDocument(audioKey, synthesizer.VoiceFor(script.Language), wave.DurationSeconds, sentences);
+    }
+
+    internal (WaveFile Wave, IReadOnlyList<(double Start, double End)> Spans) Join(IReadOnlyList<WaveFile> parts)
+    {
+        var first = parts[0];
+        if (parts.Any(p => p.SampleRate != first.SampleRate || p.Channels != first.Channels))
+            throw new InvalidDataException("Narration parts differ in format.");
+        var bytesPerSecond = (double)(first.SampleRate * first.Channels * 2);
+        using var pcm = new MemoryStream();
+        var spans = new List<(double, double)>();
+        pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _options.LeadInSeconds).Pcm);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (i > 0) pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _options.PauseSeconds).Pcm);
+            var start = pcm.Length / bytesPerSecond;
+            pcm.Write(parts[i].Pcm);
+            spans.Add((start, pcm.Length / bytesPerSecond));
+        }
+        pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _options.TailSeconds).Pcm);
+        return (new WaveFile(first.SampleRate, first.Channels, pcm.ToArray()), spans);
+    }
+}

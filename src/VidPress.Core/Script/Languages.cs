@@ -1,0 +1,33 @@
+namespace VidPress.Core.Script;
+
+/// <summary>The narration languages the service supports, and how to tell them apart.</summary>
+public static class Languages
+{
+    public const string English = "en";
+    public const string Chinese = "zh";
+
+    public static readonly IReadOnlyList<string> Supported = [English, Chinese];
+
+    public static bool IsSupported(string? language) => language is not null && Supported.Contains(Normalise(language));
+
+    public static string Normalise(string language) => language.ToLowerInvariant() switch
+    {
+        "zh" or "zh-cn" or "zh-hans" or "cmn" or "chinese" => Chinese,
+        "en" or "en-us" or "en-gb" or "english" => English,
+        var other => other,
+    };
+
+    /// <summary>Chinese when at least a fifth of the letters are CJK ideographs, English otherwise.</summary>
+    public static string Detect(string text)
+    {
+        int cjk = 0, letters = 0;
+        foreach (var c in text)
+        {
+            if (IsCjk(c)) { cjk++; letters++; }
+            else if (char.IsLetter(c)) letters++;
+        }
+        return letters > 0 && cjk * 5 >= letters ? Chinese : English;
+    }
+
+    public static bool IsCjk(char c) => c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF';
+}

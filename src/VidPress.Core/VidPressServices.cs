@@ -1,0 +1,103 @@
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using VidPress.Core.Articles;
+using VidPress.Core.Data;
+using VidPress.Core.Delivery;
+using VidPress.Core.Embeddings;
+using VidPress.Core.Jobs;
+using VidPress.Core.Library;
+using VidPress.Core.Media;
+using VidPress.Core.Narration;
+using VidPress.Core.Network;
+using VidPress.Core.Rendering;
+using VidPress.Core.Script;
+using VidPress.Core.Timeline;
+
+namespace VidPress.Core;
+
+public static class VidPressServices
+{
+    public const string ConnectionStringName = "VidPress";
+    public const string MigrationsAssembly = "VidPress.Migrations";
+
+    /// <summary>Everything the pipeline needs, for the API host and the worker host alike.</summary>
+    public static IServiceCollection AddVidPressPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Settings are read when the container builds, not now, so hosts and tests can still change them.
+        services.AddDbContextFactory<VidPressDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp.GetRequiredService<IConfiguration>()), npgsql =>
+        {
+            npgsql.UseVector();
+            npgsql.MigrationsAssembly(MigrationsAssembly);
+            npgsql.EnableRetryOnFailure(3);
+        }), ServiceLifetime.Scoped);
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<NetworkOptions>().BindConfiguration("Network");
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
+        services.AddOptions<MediaOptions>().BindConfiguration("Media");
+        services.AddOptions<ScriptOptions>().BindConfiguration("Script");
+        services.AddOptions<NarrationOptions>().BindConfiguration("Narration");
+        services.AddOptions<LibraryOptions>().BindConfiguration("Library");
+        services.AddOptions<TimelineOptions>().BindConfiguration("Timeline");
+        services.AddOptions<RenderingOptions>().BindConfiguration("Rendering");
+        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks");
+        services.AddOptions<JobOptions>().BindConfiguration("Jobs");
+
+        services.AddHttpClient(OutboundHttp.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value))
+            .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
+
+        services.AddSingleton<IMediaStorage, LocalDiskStorage>();
+        services.AddSingleton<MediaProbe>();
+        services.AddSingleton(sp => new FrameDecoder(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value.FfmpegPath));
+        services.AddClip(configuration);
+
+        services.AddScoped<ArticleReader>();
+        services.AddSingleton<ScriptWriter>();
+        services.AddSingleton<ISpeechSynthesizer, EspeakSynthesizer>();
+        services.AddSingleton<Narrator>();
+        services.AddScoped<ShotSearch>();
+        services.AddScoped<LibraryIngest>();
+        services.AddSingleton<TimelineBuilder>();
+        services.AddSingleton<VideoRenderer>();
+        services.AddScoped<WebhookSender>();
+        services.AddScoped<VideoJob>();
+        services.AddScoped<WebhookJob>();
+        services.AddScoped<AssetIngestJob>();
+        return services;
+    }
+
+    private static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName)
+        ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
+
+    /// <summary>Hangfire on PostgreSQL. <paramref name="queues"/> null means this process only enqueues.</summary>
+    public static IServiceCollection AddVidPressJobs(this IServiceCollection services, IConfiguration configuration, string[]? queues, int workerCount)
+    {
+        services.AddHangfire((sp, c) => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(ConnectionString(sp.GetRequiredService<IConfiguration>())), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                PrepareSchemaIfNecessary = true,
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                // A job whose worker died becomes visible to other workers again after this long;
+                // the sliding invisibility keeps long renders owned while their worker lives.
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                UseSlidingInvisibilityTimeout = true,
+            }));
+        if (queues is { Length: > 0 })
+            services.AddHangfireServer(o =>
+            {
+                o.Queues = queues;
+                o.WorkerCount = workerCount;
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            });
+        return services;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using VidPress.Core.Data;
+
+namespace VidPress.IntegrationTests.Infrastructure;
+
+/// <summary>The whole service on a fresh database, with in-process Hangfire workers and real tools.</summary>
+public sealed class VidPressFactory(TestDatabase database, string storageRoot, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:VidPress"] = database.ConnectionString,
+            ["Storage:Root"] = storageRoot,
+            ["Clip:ModelPath"] = Repository.Path("models", "tiny-clip"),
+            ["Network:AllowLoopback"] = "true",
+            ["Jobs:WorkerCount"] = "2",
+        }.Concat(settings ?? new Dictionary<string, string?>())));
+    }
+}
+
+/// <summary>One running service shared by the tests of a collection; each fixture has its own database and storage.</summary>
+public class ServiceFixture : IAsyncLifetime
+{
+    public static readonly JsonSerializerOptions Json = DocumentJson.Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public TestDatabase Database { get; private set; } = null!;
+    public VidPressFactory Factory { get; private set; } = null!;
+    public HttpClient Client { get; private set; } = null!;
+    public WebhookReceiver Webhooks { get; private set; } = null!;
+    public string StorageRoot { get; } = Path.Combine(Path.GetTempPath(), "vidpress-test-" + Guid.NewGuid().ToString("N")[..8]);
+    public string WorkFolder => Path.Combine(StorageRoot, "test-work");
+
+    public virtual async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(WorkFolder);
+        Database = await TestDatabase.CreateAsync();
+        Webhooks = await WebhookReceiver.StartAsync();
+        Factory = new VidPressFactory(Database, StorageRoot);
+        Client = Factory.CreateClient();
+        Client.Timeout = TimeSpan.FromMinutes(5);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+        await Webhooks.DisposeAsync();
+        await Database.DisposeAsync();
+        try { Directory.Delete(StorageRoot, recursive: true); } catch (DirectoryNotFoundException) { }
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Polls a video until it leaves queued/running.</summary>
+    public async Task<JsonElement> WaitForVideoAsync(Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var video = await GetJsonAsync($"/videos/{id}");
+            var status = video.GetProperty("status").GetString();
+            if (status is "succeeded" or "failed") return video;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Video {id} still {status} at {video.GetProperty("stage")}.");
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task<JsonElement> WaitForAssetAsync(Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var asset = await GetJsonAsync($"/library/assets/{id}");
+            if (asset.GetProperty("status").GetString() != "ingesting") return asset;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Asset {id} still ingesting.");
+            await Task.Delay(200);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Npgsql;
+
+namespace VidPress.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A fresh database in the PostgreSQL cluster that `./vidpress test` starts (VIDPRESS_TEST_PG names its
+/// admin connection), dropped at the end.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    public static string AdminConnectionString =>
+        Environment.GetEnvironmentVariable("VIDPRESS_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=postgres;Username=postgres";
+
+    private TestDatabase(string name, string connectionString)
+    {
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var name = "vidpress_test_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, MaxPoolSize = 40 };
+        return new TestDatabase(name, builder.ConnectionString);
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(AdminConnectionString);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
