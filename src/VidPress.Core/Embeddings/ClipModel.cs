@@ -27,6 +27,7 @@ public sealed class ClipModel : IDisposable
     private readonly string _textOutput;
     private readonly string _pixelsInput;
     private readonly string _imageOutput;
+    private int _disposed;
 
     public ClipModel(ClipOptions options, ILogger<ClipModel>? logger = null)
     {
@@ -82,6 +83,7 @@ public sealed class ClipModel : IDisposable
     public IReadOnlyList<float[]> EmbedTexts(IReadOnlyList<string> texts)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var embeddings = new List<float[]>(texts.Count);
         for (var start = 0; start < texts.Count; start += _batchSize)
         {
@@ -108,6 +110,7 @@ public sealed class ClipModel : IDisposable
     public IReadOnlyList<float[]> EmbedImages(IReadOnlyList<RgbImage> images)
     {
         ArgumentNullException.ThrowIfNull(images);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
         var embeddings = new List<float[]>(images.Count);
         var perImage = _preprocessor.ValuesPerImage;
         for (var start = 0; start < images.Count; start += _batchSize)
@@ -123,6 +126,8 @@ public sealed class ClipModel : IDisposable
 
     public void Dispose()
     {
+        // The tokenizer's native handle must be freed exactly once, whoever else calls Dispose.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _textSession?.Dispose();
         _visionSession?.Dispose();
         _tokenizer?.Dispose();

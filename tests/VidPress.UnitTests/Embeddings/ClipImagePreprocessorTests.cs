@@ -56,6 +56,27 @@ public sealed class ClipImagePreprocessorTests
             Assert.Equal((200, 17, 90), (resized.Pixels[i], resized.Pixels[i + 1], resized.Pixels[i + 2]));
     }
 
+    /// <summary>SHA-256 of Pillow 9.4's <c>Image.fromarray(a).resize((w, h), resample=3)</c> on the same pattern.</summary>
+    [Theory]
+    [InlineData(37, 23, 16, 11, "d48f24b7cb202345a1d19d383018f5ae82aeae34792ce60de67dcb7d3ced7482")]
+    [InlineData(13, 9, 30, 20, "b0f4b88a1b7cac621f4ce7a5f38e90c4601f62bb809bfa383cca24977029f26b")]
+    [InlineData(40, 10, 17, 10, "df92e05ce0ef1521969960c877742209aa510a9bd9be87716e041809337531bb")]
+    [InlineData(10, 40, 10, 17, "ac8b6644d49928bb5795caf024d030976406f64e7848ba0126f61a8227b2b880")]
+    [InlineData(300, 200, 224, 149, "e2375e372042fb53b9e9baac3d2de69d5d9336ea3d0e98534d36a4b2509966b8")]
+    public void Resize_gives_the_same_bytes_as_pillow(int width, int height, int newWidth, int newHeight, string sha256)
+    {
+        // A busy pattern with hard wrap-arounds, so the cubic's overshoot is clipped and every rounding shows.
+        var pixels = new byte[width * height * 3];
+        for (var y = 0; y < height; y++)
+            for (var x = 0; x < width; x++)
+                for (var c = 0; c < 3; c++)
+                    pixels[(y * width + x) * 3 + c] = (byte)((x * 37 + y * 91 + c * 53 + (x * y) % 17 * 11) % 256);
+
+        var resized = PilBicubic.Resize(new RgbImage(width, height, pixels), newWidth, newHeight);
+
+        Assert.Equal(sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(resized.Pixels)));
+    }
+
     [Fact]
     public void Downscaling_a_two_colour_image_blends_only_at_the_boundary()
     {

@@ -48,6 +48,30 @@ public sealed class ClipModelTextTests(ClipModelFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Concurrent_callers_share_one_model()
+    {
+        var expected = fixture.Model.EmbedTexts(["a red circle", "green triangle", "rouge cercle"]);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            Enumerable.Range(0, 20).Select(_ => fixture.Model.EmbedTexts(["a red circle", "green triangle", "rouge cercle"])).ToList())));
+
+        foreach (var embeddings in results.SelectMany(r => r))
+            for (var i = 0; i < expected.Count; i++) Assert.Equal(expected[i], embeddings[i]);
+    }
+
+    [Fact]
+    public void Disposing_twice_is_harmless_and_later_calls_say_disposed()
+    {
+        var model = new ClipModel(new ClipOptions { ModelPath = TinyClip.Folder });
+
+        model.Dispose();
+        model.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => model.EmbedText("a red circle"));
+        Assert.Throws<ObjectDisposedException>(() => model.EmbedImages([RgbImage.Filled(8, 8, 0, 0, 0)]));
+    }
+
+    [Fact]
     public void Normalize_makes_unit_vectors_and_leaves_zero_alone()
     {
         float[] vector = [3, 4];
