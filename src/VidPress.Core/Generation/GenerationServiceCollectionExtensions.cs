@@ -19,10 +19,11 @@ public static class GenerationServiceCollectionExtensions
             .Bind(configuration.GetSection(GenerationOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.ModelPath), "Generation:ModelPath is required")
             .Validate(o => o.Steps > 0, "Generation:Steps must be positive");
+        // The tokenizer is not taken from the container: a registered IPromptTokenizer may belong to the
+        // embedding CLIP, whose vocabulary need not be the diffusion model's, so the generator loads the one in its own folder.
         services.AddSingleton(sp => new StillGenerator(
             sp.GetRequiredService<IOptions<GenerationOptions>>().Value,
-            sp.GetService<ILogger<StillGenerator>>(),
-            sp.GetService<IPromptTokenizer>()));
+            sp.GetService<ILogger<StillGenerator>>()));
         return services;
     }
 }

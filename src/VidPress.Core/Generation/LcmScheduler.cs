@@ -12,6 +12,7 @@ public sealed class LcmScheduler : IDiffusionScheduler
     private readonly float[] _alphasCumprod;
     private readonly float _finalAlphaCumprod;
     private int[] _timesteps = [];
+    private float[] _floatTimesteps = [];
 
     public LcmScheduler(SchedulerConfig config)
     {
@@ -21,7 +22,7 @@ public sealed class LcmScheduler : IDiffusionScheduler
         _finalAlphaCumprod = config.SetAlphaToOne ? 1f : _alphasCumprod[0];
     }
 
-    public IReadOnlyList<float> Timesteps => Array.ConvertAll(_timesteps, t => (float)t);
+    public IReadOnlyList<float> Timesteps => _floatTimesteps;
 
     public IReadOnlyList<int> IntegerTimesteps => _timesteps;
 
@@ -38,6 +39,7 @@ public sealed class LcmScheduler : IDiffusionScheduler
         // np.floor(np.linspace(0, len, steps, endpoint=False)) indexes into the reversed origin schedule.
         _timesteps = new int[steps];
         for (var i = 0; i < steps; i++) _timesteps[i] = origin[(int)Math.Floor(i * (double)original / steps)];
+        _floatTimesteps = Array.ConvertAll(_timesteps, t => (float)t);
     }
 
     public float[] ScaleModelInput(float[] sample, int stepIndex) => sample;

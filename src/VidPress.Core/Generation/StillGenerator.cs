@@ -36,6 +36,7 @@ public sealed class StillGenerator : IDisposable
     private readonly int _latentChannels;
     private readonly int _latentHeight;
     private readonly int _latentWidth;
+    private volatile bool _disposed;
 
     public StillGenerator(GenerationOptions options, ILogger<StillGenerator>? logger = null, IPromptTokenizer? tokenizer = null)
     {
@@ -57,16 +58,16 @@ public sealed class StillGenerator : IDisposable
         {
             _tokenizer = tokenizer;
         }
-        _schedulerConfig = SchedulerConfig.Load(Path.Combine(root, "scheduler", "scheduler_config.json"));
-        // Fail at start-up rather than on the first request when the scheduler name or config is unusable.
-        DiffusionSchedulers.Create(options.Scheduler, _schedulerConfig);
-
-        var vaeConfig = ReadVaeConfig(Path.Combine(root, "vae_decoder", "config.json"));
-        _scalingFactor = vaeConfig.ScalingFactor;
-
-        (ActiveProvider, _textEncoder, _unet, _vaeDecoder) = CreateSessions(root, options.PreferCuda);
         try
         {
+            _schedulerConfig = SchedulerConfig.Load(Path.Combine(root, "scheduler", "scheduler_config.json"));
+            // Fail at start-up rather than on the first request when the scheduler name or config is unusable.
+            DiffusionSchedulers.Create(options.Scheduler, _schedulerConfig);
+
+            var vaeConfig = ReadVaeConfig(Path.Combine(root, "vae_decoder", "config.json"));
+            _scalingFactor = vaeConfig.ScalingFactor;
+
+            (ActiveProvider, _textEncoder, _unet, _vaeDecoder) = CreateSessions(root, options.PreferCuda);
             _text = TextEncoderBinding.From(_textEncoder);
             _unetBinding = UnetBinding.From(_unet);
             _decoder = DecoderBinding.From(_vaeDecoder);
@@ -79,6 +80,7 @@ public sealed class StillGenerator : IDisposable
         catch
         {
             DisposeSessions();
+            _ownedTokenizer?.Dispose();
             throw;
         }
         _logger.LogInformation("Still generator loaded {Model} on {Provider}: latents {Channels}x{Height}x{Width}, scheduler {Scheduler}",
@@ -103,6 +105,7 @@ public sealed class StillGenerator : IDisposable
     public GeneratedStill Generate(StillRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var noise = new GaussianNoise(request.Seed);
         return Run(request, noise.Next(NoiseLength), noise, cancellationToken);
     }
@@ -111,6 +114,7 @@ public sealed class StillGenerator : IDisposable
     public GeneratedStill Generate(StillRequest request, ReadOnlySpan<float> initialNoise, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (initialNoise.Length != NoiseLength)
             throw new ArgumentException($"initial noise needs {NoiseLength} values ({_latentChannels}x{_latentHeight}x{_latentWidth}), got {initialNoise.Length}", nameof(initialNoise));
         return Run(request, initialNoise.ToArray(), new GaussianNoise(request.Seed), cancellationToken);
@@ -358,6 +362,8 @@ public sealed class StillGenerator : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         DisposeSessions();
         _ownedTokenizer?.Dispose();
     }

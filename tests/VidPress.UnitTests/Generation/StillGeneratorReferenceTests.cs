@@ -115,6 +115,45 @@ public class StillGeneratorReferenceTests(TinySdFixture fixture, ITestOutputHelp
         Assert.NotEqual(first.Image.Rgb, other.Image.Rgb);
     }
 
+    [Theory]
+    // Stand-in for the tiny-CLIP judge until the shared CLIP preprocessing exists: the shapes are large and
+    // centred, so the middle of the picture must be the asked-for colour.
+    [InlineData("a blue square", 2)]
+    [InlineData("a red circle", 0)]
+    [InlineData("a green square", 1)]
+    public void Generated_still_shows_the_asked_for_colour(string prompt, int channel)
+    {
+        var still = fixture.Generator.Generate(new StillRequest(prompt) { Seed = 1 });
+        var means = new double[3];
+        for (var y = 24; y < 40; y++)
+            for (var x = 24; x < 40; x++)
+                for (var c = 0; c < 3; c++)
+                    means[c] += still.Pixels[c * 64 * 64 + y * 64 + x] / 256.0;
+        output.WriteLine($"{prompt}: centre RGB {means[0]:F2} {means[1]:F2} {means[2]:F2}");
+        for (var c = 0; c < 3; c++)
+            if (c != channel) Assert.True(means[channel] > means[c] + 0.3, $"{prompt}: centre RGB {string.Join(", ", means.Select(m => m.ToString("F2")))}");
+    }
+
+    [Fact]
+    public void Injected_tokenizer_is_used_and_its_ids_padded()
+    {
+        var tokenizer = new FixedTokenizer([620, 320, 579, 536, 621]);
+        using var generator = new StillGenerator(new GenerationOptions { ModelPath = TestModels.TinySd, Steps = 1 }, tokenizer: tokenizer);
+        Assert.Equal(Reference.PromptIds, generator.EncodePrompt("anything"));
+        Assert.Equal("anything", tokenizer.LastText);
+    }
+
+    private sealed class FixedTokenizer(int[] ids) : IPromptTokenizer
+    {
+        public string? LastText { get; private set; }
+
+        public int[] Encode(string text)
+        {
+            LastText = text;
+            return ids;
+        }
+    }
+
     [Fact]
     public void Wrong_noise_length_is_rejected()
     {
@@ -172,6 +211,6 @@ public class StillGeneratorReferenceTests(TinySdFixture fixture, ITestOutputHelp
             Assert.Equal(64, resolved.Generate(new StillRequest("a blue square")).Image.Width);
         }
         // Disposed with the container: its sessions are gone.
-        Assert.ThrowsAny<Exception>(() => resolved.Generate(new StillRequest("a blue square")));
+        Assert.Throws<ObjectDisposedException>(() => resolved.Generate(new StillRequest("a blue square")));
     }
 }
