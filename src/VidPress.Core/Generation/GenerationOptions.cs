@@ -1,0 +1,26 @@
+namespace VidPress.Core.Generation;
+
+/// <summary>Settings of the still generator, bound from the "Generation" configuration section.</summary>
+public sealed class GenerationOptions
+{
+    public const string SectionName = "Generation";
+
+    /// <summary>Folder in the public ONNX Stable Diffusion layout (model_index.json, tokenizer/, text_encoder/, unet/, vae_decoder/, scheduler/).</summary>
+    public string ModelPath { get; set; } = "";
+
+    /// <summary>Try the CUDA execution provider first; the CPU provider is used when CUDA cannot be loaded.</summary>
+    public bool PreferCuda { get; set; }
+
+    public int Steps { get; set; } = 20;
+
+    /// <summary>Classifier-free guidance weight; at or below 1 the unconditional pass is skipped, as SD-Turbo expects.</summary>
+    public float GuidanceScale { get; set; } = 4;
+
+    /// <summary>"euler" (EulerDiscreteScheduler as scheduler_config.json describes it) or "lcm" (few-step LCMScheduler).</summary>
+    public string Scheduler { get; set; } = "euler";
+
+    /// <summary>Output size in pixels; 0 takes the model's native size.</summary>
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+}
