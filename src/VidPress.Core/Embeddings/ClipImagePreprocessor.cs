@@ -1,3 +1,4 @@
+using VidPress.Core.Media;
 using System.Text.Json;
 
 namespace VidPress.Core.Embeddings;

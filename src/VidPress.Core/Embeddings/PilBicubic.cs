@@ -1,3 +1,5 @@
+using VidPress.Core.Media;
+
 namespace VidPress.Core.Embeddings;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using VidPress.Core.Media;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;

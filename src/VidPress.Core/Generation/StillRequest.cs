@@ -1,3 +1,5 @@
+using VidPress.Core.Media;
+
 namespace VidPress.Core.Generation;
 
 /// <summary>What to draw. Steps and guidance default to <see cref="GenerationOptions"/>.</summary>

@@ -1,3 +1,4 @@
+using VidPress.Core.Media;
 using VidPress.Core.Embeddings;
 
 namespace VidPress.UnitTests.Embeddings;

@@ -1,3 +1,4 @@
+using VidPress.Core.Media;
 using VidPress.Core.Generation;
 
 namespace VidPress.UnitTests.Generation;
@@ -39,6 +40,6 @@ public class PngEncoderTests
     {
         float[] chw = [0f, 1f, /* G */ 0.5f, 2f, /* B */ -1f, 0.2f];
         var image = RgbImage.FromPlanar(chw, 2, 1);
-        Assert.Equal(new byte[] { 0, 128, 0, 255, 255, 51 }, image.Rgb);
+        Assert.Equal(new byte[] { 0, 128, 0, 255, 255, 51 }, image.Pixels);
     }
 }

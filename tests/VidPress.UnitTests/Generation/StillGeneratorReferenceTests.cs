@@ -96,12 +96,12 @@ public class StillGeneratorReferenceTests(TinySdFixture fixture, ITestOutputHelp
         Assert.Equal((64, 64), (width, height));
         var image = Result.Image;
         Assert.Equal((width, height), (image.Width, image.Height));
-        var maxDiff = rgb.Select((b, i) => Math.Abs(b - image.Rgb[i])).Max();
-        var differing = rgb.Where((b, i) => b != image.Rgb[i]).Count();
+        var maxDiff = rgb.Select((b, i) => Math.Abs(b - image.Pixels[i])).Max();
+        var differing = rgb.Where((b, i) => b != image.Pixels[i]).Count();
         output.WriteLine($"max byte difference from reference.png {maxDiff}, {differing} of {rgb.Length} bytes differ");
         Assert.True(maxDiff <= 1, $"max byte difference {maxDiff}");
         // And what we write decodes back to the same bytes.
-        Assert.Equal(image.Rgb, TestPngDecoder.Decode(image.ToPng()).Rgb);
+        Assert.Equal(image.Pixels, TestPngDecoder.Decode(image.ToPng()).Rgb);
     }
 
     [Fact]
@@ -111,8 +111,8 @@ public class StillGeneratorReferenceTests(TinySdFixture fixture, ITestOutputHelp
         var first = fixture.Generator.Generate(request);
         var second = fixture.Generator.Generate(request);
         var other = fixture.Generator.Generate(request with { Seed = 12 });
-        Assert.Equal(first.Image.Rgb, second.Image.Rgb);
-        Assert.NotEqual(first.Image.Rgb, other.Image.Rgb);
+        Assert.Equal(first.Image.Pixels, second.Image.Pixels);
+        Assert.NotEqual(first.Image.Pixels, other.Image.Pixels);
     }
 
     [Theory]

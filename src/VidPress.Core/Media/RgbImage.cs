@@ -1,4 +1,4 @@
-namespace VidPress.Core.Embeddings;
+namespace VidPress.Core.Media;
 
 /// <summary>A decoded picture: <see cref="Width"/> × <see cref="Height"/> pixels, rows top to bottom, interleaved R, G, B bytes.</summary>
 public sealed class RgbImage
@@ -27,6 +27,23 @@ public sealed class RgbImage
             return (Pixels[i], Pixels[i + 1], Pixels[i + 2]);
         }
     }
+
+    /// <summary>Converts planar CHW floats in [0, 1] (a VAE decoder's layout) to bytes, rounding half to even as numpy does after ×255.</summary>
+    public static RgbImage FromPlanar(ReadOnlySpan<float> chw, int width, int height)
+    {
+        var plane = width * height;
+        if (chw.Length != plane * 3) throw new ArgumentException($"expected {plane * 3} values, got {chw.Length}", nameof(chw));
+        var rgb = new byte[plane * 3];
+        for (var c = 0; c < 3; c++)
+            for (var p = 0; p < plane; p++)
+                rgb[p * 3 + c] = (byte)Math.Clamp(MathF.Round(chw[c * plane + p] * 255f, MidpointRounding.ToEven), 0f, 255f);
+        return new RgbImage(width, height, rgb);
+    }
+
+    public byte[] ToPng() => PngEncoder.Encode(this);
+
+    public Task SavePngAsync(string path, CancellationToken cancellationToken = default) =>
+        File.WriteAllBytesAsync(path, ToPng(), cancellationToken);
 
     /// <summary>An image of one colour, for tests and placeholders.</summary>
     public static RgbImage Filled(int width, int height, byte r, byte g, byte b)

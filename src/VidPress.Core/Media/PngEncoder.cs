@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace VidPress.Core.Generation;
+namespace VidPress.Core.Media;
 
 /// <summary>
 /// Minimal PNG writer for 8-bit truecolour: IHDR, one IDAT, IEND. Rows use the Sub filter, which suits the
@@ -25,8 +25,8 @@ public static class PngEncoder
             filtered[row] = 1; // Sub
             for (var x = 0; x < stride; x++)
             {
-                var left = x >= 3 ? image.Rgb[source + x - 3] : (byte)0;
-                filtered[row + 1 + x] = unchecked((byte)(image.Rgb[source + x] - left));
+                var left = x >= 3 ? image.Pixels[source + x - 3] : (byte)0;
+                filtered[row + 1 + x] = unchecked((byte)(image.Pixels[source + x] - left));
             }
         }
 
