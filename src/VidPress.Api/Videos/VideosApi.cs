@@ -33,6 +33,7 @@ public sealed record VideoResponse(
     string AspectRatio,
     string Resolution,
     double? DurationSeconds,
+    string? NarrationVoice,
     double? RenderSeconds,
     string? Error,
     int Attempt,
@@ -43,7 +44,7 @@ public sealed record VideoResponse(
 {
     public static VideoResponse From(Video v) => new(
         v.Id, v.Status, v.Stage, v.Progress, v.Title ?? v.Request.Title, v.Language, v.Request.AspectRatio, v.Request.Resolution,
-        v.DurationSeconds, v.RenderSeconds, v.Error, v.Attempt, v.CreatedAt, v.UpdatedAt, v.FinishedAt,
+        v.DurationSeconds, v.Narration?.Voice, v.RenderSeconds, v.Error, v.Attempt, v.CreatedAt, v.UpdatedAt, v.FinishedAt,
         new VideoLinks($"/videos/{v.Id}",
             v.OutputKey is null ? null : $"/videos/{v.Id}/file",
             v.Timeline is null ? null : $"/videos/{v.Id}/timeline",
