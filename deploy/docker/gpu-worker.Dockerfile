@@ -1,0 +1,27 @@
+# VidPress GPU worker: serves the `gpu` queue (still generation) with ONNX Runtime's CUDA build.
+# Needs the NVIDIA container toolkit on the host; without a GPU it falls back to the CPU provider.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish src/VidPress.Worker/VidPress.Worker.csproj -c Release -o /app --nologo -p:OnnxRuntimeFlavor=Gpu
+
+FROM mcr.microsoft.com/dotnet/runtime:10.0 AS dotnet
+
+# ONNX Runtime 1.31's CUDA build wants CUDA 12 and cuDNN 9.
+FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-noto-cjk ca-certificates libicu74 \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
+RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
+WORKDIR /app
+COPY --from=build /app .
+COPY models /models
+ENV Clip__ModelPath=/models/tiny-clip \
+    Generation__ModelPath=/models/tiny-sd \
+    Generation__PreferCuda=true \
+    Clip__PreferCuda=true \
+    Storage__Root=/data/media \
+    Jobs__Queues__0=gpu
+VOLUME /data/media
+ENTRYPOINT ["dotnet", "VidPress.Worker.dll"]
