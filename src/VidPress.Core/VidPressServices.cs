@@ -62,6 +62,7 @@ public static class VidPressServices
         services.AddScoped<ShotSearch>();
         services.AddScoped<LibraryIngest>();
         services.AddSingleton<TimelineBuilder>();
+        services.AddSingleton<Soundtrack>();
         services.AddSingleton<VideoRenderer>();
         services.AddScoped<WebhookSender>();
         services.AddScoped<VideoJob>();

@@ -133,7 +133,8 @@ public sealed class VideoJob(
         var narrationPath = await storage.GetLocalPathAsync(timeline.NarrationKey, cancellationToken);
         using var scratch = storage.CreateScratch("render");
         var lastWrite = DateTimeOffset.MinValue;
-        var rendered = await renderer.RenderAsync(timeline, sources, narrationPath, scratch, fraction =>
+        var target = new RenderTarget(timeline.Width, timeline.Height);
+        var rendered = await renderer.RenderAsync(timeline, target, sources, narrationPath, music: null, scratch, fraction =>
         {
             if (clock.GetUtcNow() - lastWrite < TimeSpan.FromSeconds(1)) return;
             lastWrite = clock.GetUtcNow();

@@ -7,19 +7,31 @@ namespace VidPress.Core.Rendering;
 /// <summary>A media file a clip draws from, already resolved to a local path.</summary>
 public sealed record ClipSource(string Path, bool IsStill);
 
+/// <summary>How a source that doesn't match the frame's shape is fitted: cropped to fill, or letterboxed.</summary>
+public enum FrameFit { Crop, Letterbox }
+
+/// <summary>The frame a render draws: size and how sources are fitted into it.</summary>
+public sealed record RenderTarget(int Width, int Height, FrameFit Fit = FrameFit.Crop);
+
 /// <summary>
-/// The single ffmpeg run that draws a timeline: one input per clip, each normalised to the output
-/// size and frame rate and cut to an exact frame count, joined, with subtitles burned in and the
-/// narration as the sound. The filtergraph holds only numbers and service-made paths.
+/// One ffmpeg run that draws a run of consecutive clips of a timeline as silent H.264: one input per
+/// clip, each normalised to the frame size and rate and cut to an exact frame count, joined, with the
+/// subtitles burned in at the segment's place in the video. The filtergraph holds only numbers and
+/// service-made paths; caller text reaches ffmpeg only through the subtitle file.
 /// </summary>
 public sealed record RenderPlan(IReadOnlyList<string> Arguments, string FilterScript, int TotalFrames)
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static RenderPlan Create(
+    /// <summary>Frames of a clip: the difference of its frame-rounded edges, so clips always add up to the whole.</summary>
+    public static int FramesOf(TimelineClip clip, int fps) => (int)Math.Round(clip.End * fps) - (int)Math.Round(clip.Start * fps);
+
+    public static RenderPlan CreateSegment(
         TimelineDocument timeline,
+        RenderTarget target,
         IReadOnlyList<ClipSource?> sources,
-        string narrationPath,
+        int firstClip,
+        int clipCount,
         string subtitlePath,
         string filterScriptPath,
         string outputPath,
@@ -27,52 +39,97 @@ public sealed record RenderPlan(IReadOnlyList<string> Arguments, string FilterSc
         string preset = "veryfast")
     {
         if (sources.Count != timeline.Clips.Count) throw new ArgumentException("One source per clip is needed.", nameof(sources));
+        if (firstClip < 0 || clipCount < 1 || firstClip + clipCount > timeline.Clips.Count) throw new ArgumentOutOfRangeException(nameof(clipCount));
         EnsureFilterSafe(subtitlePath);
-        int w = timeline.Width, h = timeline.Height, fps = timeline.FrameRate;
+        int w = target.Width, h = target.Height, fps = timeline.FrameRate;
         var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-nostats", "-progress", "pipe:2" };
         var graph = new StringBuilder();
-        var totalFrames = 0;
-        for (var i = 0; i < timeline.Clips.Count; i++)
+        var frames = 0;
+        for (var n = 0; n < clipCount; n++)
         {
-            var clip = timeline.Clips[i];
-            var source = sources[i];
-            var frames = (int)Math.Round(clip.End * fps) - (int)Math.Round(clip.Start * fps);
-            totalFrames += frames;
-            var seconds = frames / (double)fps;
+            var clip = timeline.Clips[firstClip + n];
+            var source = sources[firstClip + n];
+            var clipFrames = FramesOf(clip, fps);
+            frames += clipFrames;
+            var seconds = clipFrames / (double)fps;
             if (clip.Kind == ClipKind.TitleCard || source is null)
             {
                 args.AddRange(["-f", "lavfi", "-i", F($"color=c=0x14213d:s={w}x{h}:r={fps}:d={seconds + 1:0.###}")]);
-                graph.Append(F($"[{i}:v]trim=end_frame={frames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[v{i}];"));
+                graph.Append(F($"[{n}:v]trim=end_frame={clipFrames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[v{n}];"));
             }
             else if (source.IsStill)
             {
                 args.AddRange(safeInputOptions);
                 args.AddRange(["-i", source.Path]);
-                graph.Append(F($"[{i}:v]")).Append(KenBurnsFilter(clip.Motion ?? new KenBurns(1, 1, .5, .5, .5, .5), w, h, fps, frames)).Append(F($"[v{i}];"));
+                graph.Append(F($"[{n}:v]")).Append(target.Fit == FrameFit.Letterbox ? Letterbox(w, h) + "," : "")
+                    .Append(KenBurnsFilter(clip.Motion ?? new KenBurns(1, 1, .5, .5, .5, .5), w, h, fps, clipFrames)).Append(F($"[v{n}];"));
             }
             else
             {
                 args.AddRange(safeInputOptions);
                 args.AddRange(["-ss", F($"{clip.SourceStart:0.###}"), "-t", F($"{seconds + 0.5:0.###}"), "-i", source.Path]);
-                // A shot shorter than its sentence holds its last frame rather than leaving a gap.
-                graph.Append(F($"[{i}:v]scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},fps={fps},"))
-                    .Append(F($"tpad=stop_mode=clone:stop_duration={seconds:0.###},trim=end_frame={frames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[v{i}];"));
+                // A shot shorter than its slot holds its last frame rather than leaving a gap.
+                graph.Append(F($"[{n}:v]")).Append(target.Fit == FrameFit.Letterbox ? Letterbox(w, h) : Fill(w, h))
+                    .Append(F($",fps={fps},tpad=stop_mode=clone:stop_duration={seconds:0.###},trim=end_frame={clipFrames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[v{n}];"));
             }
         }
-        var narrationInput = timeline.Clips.Count;
-        args.AddRange(["-i", narrationPath]);
-        for (var i = 0; i < timeline.Clips.Count; i++) graph.Append(F($"[v{i}]"));
-        graph.Append(F($"concat=n={timeline.Clips.Count}:v=1:a=0[joined];"));
-        graph.Append(F($"[joined]subtitles=filename={subtitlePath}[vout];"));
-        graph.Append(F($"[{narrationInput}:a]aresample=48000,aformat=sample_fmts=fltp:channel_layouts=stereo,apad[aout]"));
+        for (var n = 0; n < clipCount; n++) graph.Append(F($"[v{n}]"));
+        // Subtitles are timed for the whole video: shift the segment to its place, burn, shift back.
+        var offset = Math.Round(timeline.Clips[firstClip].Start * fps) / fps;
+        graph.Append(F($"concat=n={clipCount}:v=1:a=0,setpts=PTS+{offset:0.######}/TB,subtitles=filename={subtitlePath},setpts=PTS-STARTPTS[vout]"));
 
-        var duration = totalFrames / (double)fps;
-        args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-map", "[aout]",
-            "-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", "-r", F($"{fps}"),
-            "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2",
-            "-t", F($"{duration:0.######}"), "-movflags", "+faststart", outputPath]);
-        return new RenderPlan(args, graph.ToString(), totalFrames);
+        args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-an",
+            "-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", "-r", F($"{fps}"), "-frames:v", F($"{frames}"), outputPath]);
+        return new RenderPlan(args, graph.ToString(), frames);
     }
+
+    /// <summary>Joins the silent segments by stream copy and adds the soundtrack; no re-encoding.</summary>
+    public static IReadOnlyList<string> JoinArguments(string segmentListPath, string soundtrackPath, double durationSeconds, string outputPath) =>
+        ["-hide_banner", "-nostdin", "-y", "-f", "concat", "-safe", "0", "-i", segmentListPath, "-i", soundtrackPath,
+         "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", "-t", F($"{durationSeconds:0.######}"), "-movflags", "+faststart", outputPath];
+
+    /// <summary>The concat demuxer's list of segment files (service-made paths only).</summary>
+    public static string SegmentList(IEnumerable<string> segmentPaths)
+    {
+        var list = new StringBuilder("ffconcat version 1.0\n");
+        foreach (var path in segmentPaths)
+        {
+            EnsureFilterSafe(path);
+            list.Append("file '").Append(path).Append("'\n");
+        }
+        return list.ToString();
+    }
+
+    /// <summary>
+    /// Splits the clips into up to <paramref name="segments"/> runs of consecutive clips with about
+    /// the same number of frames each, so parallel ffmpeg runs finish together.
+    /// </summary>
+    public static IReadOnlyList<(int First, int Count)> Segments(TimelineDocument timeline, int segments)
+    {
+        var clips = timeline.Clips;
+        segments = Math.Clamp(segments, 1, clips.Count);
+        var total = clips.Sum(c => FramesOf(c, timeline.FrameRate));
+        var result = new List<(int, int)>();
+        int first = 0, frames = 0;
+        for (var i = 0; i < clips.Count; i++)
+        {
+            frames += FramesOf(clips[i], timeline.FrameRate);
+            var remainingClips = clips.Count - i - 1;
+            var remainingSegments = segments - result.Count - 1;
+            var due = (result.Count + 1) * (double)total / segments;
+            if ((frames >= due && remainingSegments > 0 && remainingClips >= remainingSegments) || remainingClips == remainingSegments && remainingSegments > 0 || i == clips.Count - 1)
+            {
+                result.Add((first, i - first + 1));
+                first = i + 1;
+            }
+        }
+        return result;
+    }
+
+    private static string Fill(int w, int h) => F($"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h}");
+
+    private static string Letterbox(int w, int h) =>
+        F($"scale={w}:{h}:force_original_aspect_ratio=decrease,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2:color=black");
 
     /// <summary>
     /// Ken Burns on a still: the picture is decoded once and scaled to 1.25× the output (never more),
@@ -92,7 +149,7 @@ public sealed record RenderPlan(IReadOnlyList<string> Arguments, string FilterSc
 
     private static int Even(double v) => (int)Math.Round(v / 2) * 2;
 
-    // Paths in a filtergraph are only ever ones the service made; anything else is refused outright.
+    // Paths in a filtergraph or list are only ever ones the service made; anything else is refused outright.
     private static void EnsureFilterSafe(string path)
     {
         if (!path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '.'))

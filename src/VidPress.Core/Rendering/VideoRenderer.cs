@@ -12,51 +12,96 @@ public sealed class RenderingOptions
     public string Preset { get; set; } = "veryfast";
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
     public double PosterAtSeconds { get; set; } = 1.0;
+    /// <summary>Parallel ffmpeg runs per video; 0 means one per processor core.</summary>
+    public int Segments { get; set; }
+    /// <summary>Videos shorter than this are drawn in one run: a second process would not pay for itself.</summary>
+    public double MinSecondsPerSegment { get; set; } = 15;
+    public double LoudnessTarget { get; set; } = -16;
+    /// <summary>Aimed half a decibel under the −1 dBTP ceiling to leave room for AAC's overshoot.</summary>
+    public double TruePeakTarget { get; set; } = -1.5;
 }
 
 public sealed record RenderedVideo(string VideoPath, string PosterPath, double DurationSeconds, TimeSpan Elapsed);
 
-/// <summary>Draws a timeline into an H.264/AAC MP4 with ffmpeg, plus a poster frame.</summary>
-public sealed class VideoRenderer(IOptions<RenderingOptions> options, IOptions<MediaOptions> mediaOptions, MediaProbe probe, ILogger<VideoRenderer> logger)
+/// <summary>
+/// Draws a timeline into an H.264/AAC MP4: the soundtrack is mixed once, the picture is drawn in
+/// parallel segments of whole clips, and the two are joined by stream copy with +faststart.
+/// </summary>
+public sealed class VideoRenderer(
+    IOptions<RenderingOptions> options, IOptions<MediaOptions> mediaOptions, MediaProbe probe, Soundtrack soundtrack, ILogger<VideoRenderer> logger)
 {
     private readonly RenderingOptions _options = options.Value;
     private readonly MediaOptions _media = mediaOptions.Value;
 
-    /// <param name="progress">Receives the fraction of the video drawn so far, from ffmpeg's -progress.</param>
+    /// <param name="progress">Receives the fraction of the picture drawn so far, from ffmpeg's -progress.</param>
     public async Task<RenderedVideo> RenderAsync(
         TimelineDocument timeline,
+        RenderTarget target,
         IReadOnlyList<ClipSource?> sources,
         string narrationPath,
+        MusicBed? music,
         ScratchFolder scratch,
         Action<double>? progress,
         CancellationToken cancellationToken)
     {
-        var subtitlePath = scratch.File("subtitles.ass");
-        var filterPath = scratch.File("filter.txt");
-        var outputPath = scratch.File("video.mp4");
-        var posterPath = scratch.File("poster.jpg");
-        await File.WriteAllTextAsync(subtitlePath, SubtitleFile.Write(timeline), cancellationToken);
-        var plan = RenderPlan.Create(timeline, sources, narrationPath, subtitlePath, filterPath, outputPath, probe.SafeInputOptions, _options.Preset);
-        await File.WriteAllTextAsync(filterPath, plan.FilterScript, cancellationToken);
-
         var stopwatch = Stopwatch.StartNew();
-        var totalMicroseconds = plan.TotalFrames / (double)timeline.FrameRate * 1e6;
-        var result = await ToolProcess.RunAsync(_media.FfmpegPath, plan.Arguments, _options.Timeout, cancellationToken,
-            onStderrLine: line =>
-            {
-                if (progress is not null && line.StartsWith("out_time_us=", StringComparison.Ordinal)
-                    && long.TryParse(line.AsSpan(12), NumberStyles.Integer, CultureInfo.InvariantCulture, out var us))
-                    progress(Math.Clamp(us / totalMicroseconds, 0, 1));
-            });
-        if (result.ExitCode != 0)
-            throw new ToolFailedException("ffmpeg", $"render failed ({result.ExitCode}): {string.Join(" | ", result.StandardError.Split('\n').Where(l => !l.Contains('=')).TakeLast(6))}");
-        stopwatch.Stop();
-        logger.LogInformation("Rendered {Frames} frames in {Seconds:0.0} s", plan.TotalFrames, stopwatch.Elapsed.TotalSeconds);
+        var fps = timeline.FrameRate;
+        var totalFrames = timeline.Clips.Sum(c => RenderPlan.FramesOf(c, fps));
+        var duration = totalFrames / (double)fps;
+        var subtitlePath = scratch.File("subtitles.ass");
+        await File.WriteAllTextAsync(subtitlePath, SubtitleFile.Write(timeline with { Width = target.Width, Height = target.Height }), cancellationToken);
 
+        var wanted = _options.Segments > 0 ? _options.Segments : Environment.ProcessorCount;
+        var segmentCount = Math.Max(1, Math.Min(wanted, (int)(duration / _options.MinSecondsPerSegment)));
+        var segments = RenderPlan.Segments(timeline, segmentCount);
+        var drawn = new long[segments.Count];
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        var sound = soundtrack.MixAsync(narrationPath, music, duration, scratch, failed.Token);
+        var pictures = segments.Select((segment, i) => DrawSegmentAsync(i, segment)).ToList();
+        try
+        {
+            await Task.WhenAll([sound, .. pictures]);
+        }
+        catch
+        {
+            // One failed run stops the others instead of letting them draw for nothing.
+            await failed.CancelAsync();
+            throw;
+        }
+
+        var listPath = scratch.File("segments.txt");
+        await File.WriteAllTextAsync(listPath, RenderPlan.SegmentList(pictures.Select(p => p.Result)), cancellationToken);
+        var outputPath = scratch.File("video.mp4");
+        await ToolProcess.RunCheckedAsync(_media.FfmpegPath, RenderPlan.JoinArguments(listPath, await sound, duration, outputPath), _options.Timeout, cancellationToken);
+
+        var posterPath = scratch.File("poster.jpg");
         await ToolProcess.RunCheckedAsync(_media.FfmpegPath,
-            ["-hide_banner", "-nostdin", "-y", "-ss", Math.Min(_options.PosterAtSeconds, timeline.DurationSeconds / 2).ToString("0.###", CultureInfo.InvariantCulture),
+            ["-hide_banner", "-nostdin", "-y", "-ss", Math.Min(_options.PosterAtSeconds, duration / 2).ToString("0.###", CultureInfo.InvariantCulture),
              "-i", outputPath, "-frames:v", "1", "-q:v", "3", posterPath],
             TimeSpan.FromMinutes(1), cancellationToken);
-        return new RenderedVideo(outputPath, posterPath, plan.TotalFrames / (double)timeline.FrameRate, stopwatch.Elapsed);
+        stopwatch.Stop();
+        logger.LogInformation("Rendered {Frames} frames at {Width}x{Height} in {Segments} segments in {Seconds:0.0} s",
+            totalFrames, target.Width, target.Height, segments.Count, stopwatch.Elapsed.TotalSeconds);
+        return new RenderedVideo(outputPath, posterPath, duration, stopwatch.Elapsed);
+
+        async Task<string> DrawSegmentAsync(int index, (int First, int Count) segment)
+        {
+            var output = scratch.File($"segment-{index:000}.mp4");
+            var filterPath = scratch.File($"segment-{index:000}.filter");
+            var plan = RenderPlan.CreateSegment(timeline, target, sources, segment.First, segment.Count, subtitlePath, filterPath, output, probe.SafeInputOptions, _options.Preset);
+            await File.WriteAllTextAsync(filterPath, plan.FilterScript, failed.Token);
+            var result = await ToolProcess.RunAsync(_media.FfmpegPath, plan.Arguments, _options.Timeout, failed.Token,
+                onStderrLine: line =>
+                {
+                    if (progress is null || !line.StartsWith("frame=", StringComparison.Ordinal)
+                        || !long.TryParse(line.AsSpan(6), NumberStyles.Integer, CultureInfo.InvariantCulture, out var frame)) return;
+                    Interlocked.Exchange(ref drawn[index], frame);
+                    progress(Math.Clamp(drawn.Sum() / (double)totalFrames, 0, 1));
+                });
+            if (result.ExitCode != 0)
+                throw new ToolFailedException("ffmpeg", $"segment {index} failed ({result.ExitCode}): {string.Join(" | ", result.StandardError.Split('\n').Where(l => !l.Contains('=')).TakeLast(6))}");
+            return output;
+        }
     }
 }

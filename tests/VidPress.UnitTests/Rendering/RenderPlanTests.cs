@@ -20,7 +20,7 @@ public class RenderPlanTests
     };
 
     private static RenderPlan Plan(TimelineDocument timeline, params ClipSource?[] sources) =>
-        RenderPlan.Create(timeline, sources, "/media/n.wav", "/scratch/subs.ass", "/scratch/filter.txt", "/scratch/out.mp4", Safe);
+        RenderPlan.CreateSegment(timeline, new RenderTarget(1280, 720), sources, 0, timeline.Clips.Count, "/scratch/subs.ass", "/scratch/filter.txt", "/scratch/out.mp4", Safe);
 
     [Fact]
     public void Clip_frame_counts_add_up_to_the_whole_video()
@@ -32,8 +32,8 @@ public class RenderPlanTests
         Assert.Contains("d=38", plan.FilterScript);                // round(2.5*30) - round(1.234*30)
         Assert.Contains("concat=n=3:v=1:a=0", plan.FilterScript);
         var t = plan.Arguments.ToList();
-        // The output is cut to whole frames: 120 frames at 30 fps.
-        Assert.Equal("4", t[t.IndexOf("-t", t.IndexOf("-map")) + 1]);
+        Assert.Equal("120", t[t.IndexOf("-frames:v") + 1]);
+        Assert.Contains("-an", t);
     }
 
     [Fact]
@@ -45,9 +45,7 @@ public class RenderPlanTests
         Assert.Equal("-i", args[input - 1]);
         Assert.Equal("2.5", args[args.LastIndexOf("-ss", input) + 1]);
         Assert.Equal("file", args[args.LastIndexOf("-protocol_whitelist", input) + 1]);
-        Assert.Contains("+faststart", args);
         Assert.Contains("libx264", args);
-        Assert.Contains("aac", args);
     }
 
     [Fact]
@@ -62,8 +60,48 @@ public class RenderPlanTests
     [Fact]
     public void Unsafe_subtitle_path_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => RenderPlan.Create(Timeline(Clip(0, 1, ClipKind.TitleCard)), [null], "/n.wav",
+        Assert.Throws<ArgumentException>(() => RenderPlan.CreateSegment(Timeline(Clip(0, 1, ClipKind.TitleCard)), new RenderTarget(1280, 720), [null], 0, 1,
             "/tmp/it's:here.ass", "/f.txt", "/o.mp4", Safe));
+        Assert.Throws<ArgumentException>(() => RenderPlan.SegmentList(["/tmp/a.mp4", "/tmp/b'\nfile '/etc/passwd"]));
+    }
+
+    [Fact]
+    public void A_later_segment_shifts_subtitles_to_its_place_in_the_video()
+    {
+        var timeline = Timeline(Clip(0, 1.5, ClipKind.TitleCard), Clip(1.5, 3, ClipKind.TitleCard), Clip(3, 4, ClipKind.TitleCard));
+        var plan = RenderPlan.CreateSegment(timeline, new RenderTarget(1280, 720), [null, null, null], 1, 2, "/s.ass", "/f.txt", "/o.mp4", Safe);
+        Assert.Equal(75, plan.TotalFrames);
+        Assert.Contains("concat=n=2:v=1:a=0,setpts=PTS+1.5/TB,subtitles=filename=/s.ass,setpts=PTS-STARTPTS", plan.FilterScript);
+    }
+
+    [Fact]
+    public void Letterbox_pads_instead_of_cropping()
+    {
+        var timeline = Timeline(Clip(0, 2, ClipKind.VideoShot));
+        var plan = RenderPlan.CreateSegment(timeline, new RenderTarget(720, 1280, FrameFit.Letterbox), [new ClipSource("/a.mp4", false)], 0, 1, "/s.ass", "/f.txt", "/o.mp4", Safe);
+        Assert.Contains("force_original_aspect_ratio=decrease,pad=720:1280", plan.FilterScript);
+        Assert.DoesNotContain("crop=", plan.FilterScript);
+    }
+
+    [Theory]
+    [InlineData(10, 1)]
+    [InlineData(10, 2)]
+    [InlineData(10, 4)]
+    [InlineData(3, 8)]
+    [InlineData(60, 3)]
+    public void Segments_cover_every_clip_once_in_order_with_balanced_frames(int clips, int segments)
+    {
+        var rng = new Random(clips * 31 + segments);
+        var t = 0.0;
+        var list = Enumerable.Range(0, clips).Select(_ => { var start = t; t += 1 + rng.NextDouble() * 4; return Clip(start, t, ClipKind.TitleCard); }).ToArray();
+        var timeline = Timeline(list);
+        var parts = RenderPlan.Segments(timeline, segments);
+        Assert.Equal(Math.Min(clips, segments), parts.Count);
+        Assert.Equal(0, parts[0].First);
+        for (var i = 1; i < parts.Count; i++) Assert.Equal(parts[i - 1].First + parts[i - 1].Count, parts[i].First);
+        Assert.Equal(clips, parts.Sum(p => p.Count));
+        var frames = parts.Select(p => list.Skip(p.First).Take(p.Count).Sum(c => RenderPlan.FramesOf(c, 30))).ToList();
+        Assert.True(frames.Max() - frames.Min() <= 2 * 5 * 30, string.Join(",", frames));
     }
 
     [Fact]
