@@ -32,7 +32,8 @@ public static class ShotAssignment
         if (n == 0) return new AssignmentResult([], 0, true, 0);
         var problem = new Problem(slots, titleCardScore);
         var root = new State(problem.Columns, problem.Columns);
-        for (var row = 1; row <= problem.Columns; row++) problem.Augment(root, row, Forbids.Empty);
+        for (var row = 1; row <= n; row++) problem.Augment(root, row, Forbids.Empty);
+        problem.SeatUnusedRows(root);
 
         var search = new Search(problem, maxNodes);
         search.Incumbent = problem.Repair(root);
@@ -153,6 +154,22 @@ public static class ShotAssignment
             s.Cost = 0;
             for (var j = 1; j <= m; j++)
                 if (s.P[j] is > 0 and var r && r <= Rows) s.Cost += Cost(r, j, forbids);
+        }
+
+        /// <summary>
+        /// Gives each "unused" row a free column without a search. Columns the real rows never reached
+        /// still have potential 0 and every other potential is ≤ 0, so with u = 0 these rows' reduced
+        /// costs are ≥ 0 everywhere and 0 where they sit: the square solution is optimal as it stands.
+        /// </summary>
+        public void SeatUnusedRows(State s)
+        {
+            var row = Rows + 1;
+            for (var j = 1; j <= Columns; j++)
+            {
+                if (s.P[j] != 0) continue;
+                s.P[j] = row;
+                s.U[row++] = 0;
+            }
         }
 
         public void Unassign(State s, int row)
