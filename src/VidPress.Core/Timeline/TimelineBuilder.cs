@@ -10,67 +10,176 @@ namespace VidPress.Core.Timeline;
 public sealed class TimelineOptions
 {
     public int FrameRate { get; set; } = 30;
-    /// <summary>Below this similarity a sentence gets a title card instead of a shot.</summary>
+    /// <summary>
+    /// The fallback threshold: a shot whose CLIP similarity is below it is not offered, so a sentence
+    /// whose best candidate is below it gets a title card (or, where generation is on, a generated still).
+    /// </summary>
     public double MinimumShotScore { get; set; } = 0.0;
     public int EnglishCharactersPerLine { get; set; } = 42;
     public int ChineseCharactersPerLine { get; set; } = 16;
     public int LinesPerCue { get; set; } = 2;
+    /// <summary>A phrase shorter than this many characters joins the next one, so no cue flashes by.</summary>
+    public int MinimumPhraseCharacters { get; set; } = 10;
+    /// <summary>A sentence spoken for longer than this is split into parts that can take different shots.</summary>
+    public double MaxClipSeconds { get; set; } = 6.0;
+    /// <summary>What a title card adds to the total when the optimiser must choose one over a shot.</summary>
+    public double TitleCardScore { get; set; } = 0.0;
+    /// <summary>Relevance kept by a segment of a long shot that misses the keyframe CLIP matched.</summary>
+    public double OffKeyframeRelevance { get; set; } = 0.85;
+    /// <summary>How long a still holds attention; longer clips get a lower duration fit.</summary>
+    public double StillComfortSeconds { get; set; } = 5.0;
+    /// <summary>Motion term of a still (Ken Burns) against 1 for video.</summary>
+    public double StillMotion { get; set; } = 0.5;
+    public ScoreWeights Weights { get; set; } = new();
+    /// <summary>The search stops, keeping its best timeline and saying it is not proven optimal, after this many nodes.</summary>
+    public int MaxSearchNodes { get; set; } = 20_000;
+    /// <summary>How far a cut may move to land on a music beat.</summary>
+    public double BeatSnapSeconds { get; set; } = 0.150;
+    public double KenBurnsZoom { get; set; } = 1.15;
+    public double OpeningTitleSeconds { get; set; } = 2.0;
+    public double LowerThirdSeconds { get; set; } = 4.0;
+    /// <summary>A lower third shorter than this (squeezed by the opening title) is left out.</summary>
+    public double MinimumLowerThirdSeconds { get; set; } = 1.0;
 }
 
 /// <summary>
-/// Lays the picture under the narration: each sentence gets the best shot not used yet (or a title
-/// card when nothing scores well enough); cuts fall in the pauses between sentences, on frame edges.
+/// Lays the picture under the narration. Cuts fall in the pauses between sentences (a long sentence gets
+/// extra cuts inside it), on frame edges, moved onto music beats where there is music. Every (clip slot,
+/// shot segment) pair is scored, and <see cref="ShotAssignment"/> picks the set of shots with the highest
+/// total, each shot once and no asset twice in a row. Slots without a good enough shot get a title card.
 /// </summary>
 public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
 {
     private readonly TimelineOptions _options = options.Value;
 
-    public TimelineDocument Build(ScriptDocument script, NarrationDocument narration, CandidatesDocument candidates, VideoFormat format)
+    public TimelineDocument Build(ScriptDocument script, NarrationDocument narration, CandidatesDocument candidates, VideoFormat format, TimelineExtras? extras = null)
     {
+        extras ??= TimelineExtras.None;
         var fps = _options.FrameRate;
         var totalFrames = (int)Math.Round(narration.DurationSeconds * fps);
-        var cuts = CutFrames(narration, fps, totalFrames);
-        var used = new HashSet<Guid>();
-        var clips = new List<TimelineClip>();
-        for (var i = 0; i < script.Sentences.Count; i++)
+        var slots = Slots(script, narration, extras, fps, totalFrames);
+        if (extras.Music is { Beats.Count: > 0 } music)
         {
-            var sentence = script.Sentences[i];
-            var start = cuts[i] / (double)fps;
-            var end = cuts[i + 1] / (double)fps;
-            var pick = candidates.Sentences.FirstOrDefault(c => c.SentenceIndex == sentence.Index)?.Shots
-                .Where(s => !used.Contains(s.ShotId) && s.Score >= _options.MinimumShotScore)
-                .MaxBy(s => s.Score);
-            if (pick is null)
-            {
-                clips.Add(new TimelineClip { SentenceIndex = sentence.Index, Text = sentence.Text, Start = start, End = end, Kind = ClipKind.TitleCard, CardText = sentence.Text });
-                continue;
-            }
-            used.Add(pick.ShotId);
-            clips.Add(pick.Kind == AssetKind.Image
-                ? new TimelineClip
-                {
-                    SentenceIndex = sentence.Index, Text = sentence.Text, Start = start, End = end, Kind = ClipKind.Still,
-                    ShotId = pick.ShotId, AssetId = pick.AssetId, AssetTitle = pick.Title, Score = pick.Score, MatchedPhrase = pick.MatchedPhrase,
-                    // Alternate zooming in and out so consecutive stills don't pump the same way.
-                    Motion = clips.Count % 2 == 0 ? new KenBurns(1.0, 1.15, 0.5, 0.5, 0.5, 0.45) : new KenBurns(1.15, 1.0, 0.5, 0.45, 0.5, 0.5),
-                }
-                : new TimelineClip
-                {
-                    SentenceIndex = sentence.Index, Text = sentence.Text, Start = start, End = end, Kind = ClipKind.VideoShot,
-                    ShotId = pick.ShotId, AssetId = pick.AssetId, AssetTitle = pick.Title, Score = pick.Score, MatchedPhrase = pick.MatchedPhrase,
-                    SourceStart = SourceStart(pick, end - start),
-                });
+            var cuts = slots.Select(s => s.StartFrame).Append(totalFrames).ToArray();
+            var snapped = BeatSnapping.Snap(cuts, music.Beats, fps, _options.BeatSnapSeconds);
+            slots = slots.Select((s, i) => s with { StartFrame = snapped[i], EndFrame = snapped[i + 1] }).ToList();
         }
 
-        var subtitles = script.Sentences.Zip(narration.Sentences)
-            .SelectMany(p => SubtitleCues(p.First.Text, p.Second.StartSeconds, p.Second.EndSeconds, script.Language))
+        var scoring = new ShotScoring(_options);
+        var bySentence = candidates.Sentences.ToDictionary(c => c.SentenceIndex, c => c.Shots);
+        var shotIds = new Dictionary<Guid, int>();
+        var assetIds = new Dictionary<Guid, int>();
+        var segments = new List<IReadOnlyList<ShotSegment>>();
+        var options = new List<IReadOnlyList<SlotOption>>();
+        foreach (var slot in slots)
+        {
+            var seconds = slot.Seconds(fps);
+            var best = (bySentence.GetValueOrDefault(slot.SentenceIndex) ?? [])
+                .Where(s => s.Score >= _options.MinimumShotScore)
+                .GroupBy(s => s.ShotId)
+                .Select(g => g.SelectMany(s => scoring.Segments(s, seconds, slot.Anchors, extras.DetailsOf(s.ShotId))).MaxBy(x => x.Scores.Total)!)
+                .ToList();
+            segments.Add(best);
+            options.Add(best.Select(s => new SlotOption(
+                Id(shotIds, s.Shot.ShotId), Id(assetIds, s.Shot.AssetId), s.Scores.Total)).ToList());
+        }
+        var selection = ShotAssignment.Solve(options, _options.TitleCardScore, _options.MaxSearchNodes);
+
+        var frameAspect = format.Width / (double)format.Height;
+        var clips = new List<TimelineClip>();
+        var stills = 0;
+        for (var i = 0; i < slots.Count; i++)
+        {
+            var slot = slots[i];
+            var start = slot.StartFrame / (double)fps;
+            var end = slot.EndFrame / (double)fps;
+            if (selection.Choices[i] < 0)
+            {
+                clips.Add(new TimelineClip
+                {
+                    SentenceIndex = slot.SentenceIndex, Part = slot.Part, Text = slot.Text, Start = start, End = end,
+                    Kind = ClipKind.TitleCard, CardText = CardText(slot), Fallback = true,
+                });
+                continue;
+            }
+            var pick = segments[i][selection.Choices[i]];
+            var shot = pick.Shot;
+            var clip = new TimelineClip
+            {
+                SentenceIndex = slot.SentenceIndex, Part = slot.Part, Text = slot.Text, Start = start, End = end,
+                Kind = shot.Kind == AssetKind.Image ? ClipKind.Still : ClipKind.VideoShot,
+                ShotId = shot.ShotId, AssetId = shot.AssetId, AssetTitle = shot.Title, Score = shot.Score,
+                MatchedPhrase = shot.MatchedPhrase, Scores = pick.Scores, SourceStart = pick.SourceStart, SourceEnd = pick.SourceEnd,
+            };
+            if (clip.Kind == ClipKind.Still)
+            {
+                // Alternate zooming in and out so consecutive stills don't pump the same way.
+                var (motion, crops) = KenBurnsPlanner.Plan(extras.DetailsOf(shot.ShotId), frameAspect, _options.KenBurnsZoom, stills++ % 2 == 0);
+                clip = clip with { Motion = motion, Crops = crops };
+            }
+            clips.Add(clip);
+        }
+
+        var sentences = script.Sentences.Zip(narration.Sentences)
+            .Select(p => new TimelineSentence(p.First.Index, p.First.Text, p.Second.StartSeconds, p.Second.EndSeconds, extras.AnchorsOf(p.First.Index)))
             .ToList();
+        var subtitles = sentences.SelectMany(s => SubtitleCues(s.Text, s.Start, s.End, script.Language)).ToList();
+        var duration = totalFrames / (double)fps;
         return new TimelineDocument
         {
             AspectRatio = format.AspectRatio, Resolution = format.Resolution, Width = format.Width, Height = format.Height,
-            FrameRate = fps, DurationSeconds = totalFrames / (double)fps, Language = script.Language,
+            FrameRate = fps, DurationSeconds = duration, Language = script.Language,
             NarrationKey = narration.AudioKey, Clips = clips, Subtitles = subtitles,
+            Title = extras.ArticleTitle, Sentences = sentences, Overlays = Overlays(extras.ArticleTitle, sentences, duration),
+            Music = extras.Music,
+            Selection = new SelectionSummary(Math.Round(selection.Total, 6), selection.Optimal, selection.NodesExplored, _options.Weights),
         };
+    }
+
+    /// <summary>
+    /// Puts a generated still where a fallback title card was: the generation side calls this once it has
+    /// stored the still as an asset, so the renderer draws it like any still, labelled as AI-generated.
+    /// </summary>
+    public TimelineDocument UseGeneratedStill(TimelineDocument timeline, int clipIndex, Guid assetId, ShotDetails? details = null)
+    {
+        var clip = timeline.Clips[clipIndex];
+        if (!clip.Fallback) throw new InvalidOperationException($"Clip {clipIndex} shows a library shot; only fallback clips take generated stills.");
+        var (motion, crops) = KenBurnsPlanner.Plan(details ?? new ShotDetails(), timeline.Width / (double)timeline.Height, _options.KenBurnsZoom, clipIndex % 2 == 0);
+        var clips = timeline.Clips.ToArray();
+        clips[clipIndex] = clip with
+        {
+            Kind = ClipKind.GeneratedStill, Generated = true, AssetId = assetId, ShotId = null,
+            AssetTitle = "AI-generated", Motion = motion, Crops = crops,
+        };
+        var overlays = timeline.Overlays.Append(new TextOverlay(OverlayKind.GeneratedLabel, clip.Start, clip.End, "AI-generated image")).ToList();
+        return timeline with { Version = Math.Max(timeline.Version, 2), Clips = clips, Overlays = overlays };
+    }
+
+    private static int Id(Dictionary<Guid, int> ids, Guid id)
+    {
+        if (!ids.TryGetValue(id, out var n)) ids[id] = n = ids.Count;
+        return n;
+    }
+
+    private static string CardText(ClipSlot slot) =>
+        slot.Anchors.Count > 0 ? string.Join(" · ", slot.Anchors.Select(a => a.Text).Distinct()) : slot.Text;
+
+    /// <summary>One slot per sentence, or several equal parts when it is spoken for longer than a clip may last.</summary>
+    private List<ClipSlot> Slots(ScriptDocument script, NarrationDocument narration, TimelineExtras extras, int fps, int totalFrames)
+    {
+        var cuts = CutFrames(narration, fps, totalFrames);
+        var maxFrames = Math.Max(1, (int)Math.Round(_options.MaxClipSeconds * fps));
+        var slots = new List<ClipSlot>();
+        for (var i = 0; i < script.Sentences.Count; i++)
+        {
+            var sentence = script.Sentences[i];
+            int from = cuts[i], to = cuts[i + 1];
+            var parts = Math.Clamp((to - from + maxFrames - 1) / maxFrames, 1, Math.Max(1, to - from));
+            for (var p = 0; p < parts; p++)
+                slots.Add(new ClipSlot(sentence.Index, p, sentence.Text,
+                    from + (int)((long)(to - from) * p / parts), from + (int)((long)(to - from) * (p + 1) / parts), extras.AnchorsOf(sentence.Index)));
+        }
+        return slots;
     }
 
     /// <summary>Frame numbers of the cuts: 0, the middle of each pause, and the last frame.</summary>
@@ -87,20 +196,49 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
         return cuts;
     }
 
-    // Centre the clip on the keyframe that matched best, without leaving the shot.
-    private static double SourceStart(ShotCandidate shot, double duration)
+    /// <summary>
+    /// The opening title over the first seconds (overlaid, so the narration still starts at 0), and a lower
+    /// third the first time each person or organisation is an anchor, kept clear of the opening title.
+    /// </summary>
+    private List<TextOverlay> Overlays(string? title, IReadOnlyList<TimelineSentence> sentences, double duration)
     {
-        var latest = Math.Max(shot.ShotStart, shot.ShotEnd - duration);
-        return Math.Clamp(shot.BestTime - duration / 2, shot.ShotStart, latest);
+        var overlays = new List<TextOverlay>();
+        var titleEnd = 0.0;
+        if (!string.IsNullOrWhiteSpace(title))
+        {
+            titleEnd = Math.Min(_options.OpeningTitleSeconds, duration);
+            overlays.Add(new TextOverlay(OverlayKind.OpeningTitle, 0, titleEnd, title.Trim()));
+        }
+        var named = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var sentence in sentences)
+        {
+            var start = Math.Max(sentence.Start, titleEnd);
+            var end = Math.Min(sentence.End, sentence.Start + _options.LowerThirdSeconds);
+            if (end - start < _options.MinimumLowerThirdSeconds) continue;
+            var anchor = sentence.Anchors.FirstOrDefault(a => a.Kind is AnchorKind.Person or AnchorKind.Organisation
+                && !string.IsNullOrWhiteSpace(a.Text) && !named.Contains(a.Text.Trim()));
+            if (anchor is null) continue;
+            named.Add(anchor.Text.Trim());
+            overlays.Add(new TextOverlay(OverlayKind.LowerThird, Math.Round(start, 3), Math.Round(end, 3), anchor.Text.Trim(),
+                anchor.Kind == AnchorKind.Person ? "Person" : "Organisation"));
+        }
+        return overlays;
     }
 
-    /// <summary>Splits a sentence into cues of at most two lines, timed by their share of the characters.</summary>
+    /// <summary>
+    /// Splits a sentence into one cue per phrase (at commas and other punctuation), each at most
+    /// <see cref="TimelineOptions.LinesPerCue"/> lines, timed by their share of the characters.
+    /// </summary>
     internal IEnumerable<SubtitleCue> SubtitleCues(string text, double start, double end, string language)
     {
         var chinese = language == Languages.Chinese;
         var perLine = chinese ? _options.ChineseCharactersPerLine : _options.EnglishCharactersPerLine;
-        var lines = chinese ? WrapByCharacters(text, perLine) : WrapByWords(text, perLine);
-        var cues = lines.Chunk(_options.LinesPerCue).Select(chunk => string.Join('\n', chunk)).ToList();
+        var cues = new List<string>();
+        foreach (var phrase in Phrases(text, chinese, chinese ? Math.Max(1, _options.MinimumPhraseCharacters / 2) : _options.MinimumPhraseCharacters))
+        {
+            var lines = chinese ? WrapByCharacters(phrase, perLine) : WrapByWords(phrase, perLine);
+            cues.AddRange(lines.Chunk(_options.LinesPerCue).Select(chunk => string.Join('\n', chunk)));
+        }
         var total = cues.Sum(c => c.Length);
         var t = start;
         foreach (var cue in cues)
@@ -110,6 +248,48 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
             t = next;
         }
     }
+
+    private const string ChineseBreaks = "，。！？；：";
+    private const string EnglishBreaks = ",;:.!?";
+
+    /// <summary>
+    /// Phrases end at punctuation (in English only when a space follows, so "3.5" and "U.S." stay whole);
+    /// a phrase too short to read on its own joins the next.
+    /// </summary>
+    internal static List<string> Phrases(string text, bool chinese, int minimumCharacters)
+    {
+        var raw = new List<string>();
+        var from = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var breaks = chinese
+                ? ChineseBreaks.Contains(text[i]) || (EnglishBreaks.Contains(text[i]) && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])))
+                : EnglishBreaks.Contains(text[i]) && i + 1 < text.Length && char.IsWhiteSpace(text[i + 1]) && !IsInitial(text, i);
+            if (!breaks) continue;
+            raw.Add(text[from..(i + 1)].Trim());
+            from = i + 1;
+        }
+        if (from < text.Length) raw.Add(text[from..].Trim());
+        raw.RemoveAll(string.IsNullOrEmpty);
+
+        var phrases = new List<string>();
+        var pending = "";
+        foreach (var phrase in raw)
+        {
+            pending = pending.Length == 0 ? phrase : chinese ? pending + phrase : pending + " " + phrase;
+            if (pending.Length >= minimumCharacters) { phrases.Add(pending); pending = ""; }
+        }
+        if (pending.Length > 0)
+        {
+            if (phrases.Count == 0) phrases.Add(pending);
+            else phrases[^1] = chinese ? phrases[^1] + pending : phrases[^1] + " " + pending;
+        }
+        return phrases;
+    }
+
+    // "U.S. officials", "J. Smith": a full stop after a single capital is an abbreviation, not a phrase end.
+    private static bool IsInitial(string text, int i) =>
+        text[i] == '.' && i >= 1 && char.IsUpper(text[i - 1]) && (i == 1 || !char.IsLetter(text[i - 2]));
 
     internal static List<string> WrapByWords(string text, int perLine)
     {

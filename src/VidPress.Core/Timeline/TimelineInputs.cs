@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace VidPress.Core.Timeline;
+
+[JsonConverter(typeof(JsonStringEnumConverter<AnchorKind>))]
+public enum AnchorKind { Keyword, Person, Organisation, Place }
+
+/// <summary>A word or name a viewer should see on screen while its sentence is spoken.</summary>
+public sealed record SentenceAnchor(string Text, AnchorKind Kind = AnchorKind.Keyword);
+
+/// <summary>
+/// What the library knows about a shot beyond its CLIP score. <paramref name="SalientBox"/> is in 0..1 of
+/// the source picture; <paramref name="AspectRatio"/> (width / height) lets it be mapped through the
+/// crop that fills the output frame, and is taken to be the output's when unknown.
+/// </summary>
+public sealed record ShotDetails(double Quality = 1.0, NormalizedRect? SalientBox = null, double? AspectRatio = null);
+
+/// <summary>
+/// Everything the timeline can use beyond script, narration and candidates; all of it optional, so a
+/// job that knows none of it gets a plain timeline.
+/// </summary>
+public sealed record TimelineExtras
+{
+    /// <summary>The article headline for the opening title; none when null.</summary>
+    public string? ArticleTitle { get; init; }
+    /// <summary>Anchor points per sentence index.</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<SentenceAnchor>> Anchors { get; init; } = new Dictionary<int, IReadOnlyList<SentenceAnchor>>();
+    /// <summary>Quality and salient areas per shot id.</summary>
+    public IReadOnlyDictionary<Guid, ShotDetails> Shots { get; init; } = new Dictionary<Guid, ShotDetails>();
+    /// <summary>The music bed; its beats are in video time (already offset to where the music starts).</summary>
+    public MusicBed? Music { get; init; }
+
+    public static readonly TimelineExtras None = new();
+
+    public IReadOnlyList<SentenceAnchor> AnchorsOf(int sentenceIndex) => Anchors.TryGetValue(sentenceIndex, out var a) ? a : [];
+    public ShotDetails DetailsOf(Guid shotId) => Shots.TryGetValue(shotId, out var d) ? d : Default;
+
+    private static readonly ShotDetails Default = new();
+}
+
+/// <summary>How much each term of a clip's score counts; the defaults make CLIP relevance dominate.</summary>
+public sealed class ScoreWeights
+{
+    public double Relevance { get; set; } = 1.0;
+    public double Anchor { get; set; } = 0.3;
+    public double Quality { get; set; } = 0.1;
+    public double DurationFit { get; set; } = 0.2;
+    public double Motion { get; set; } = 0.05;
+}
