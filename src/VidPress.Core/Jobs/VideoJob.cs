@@ -101,7 +101,8 @@ public sealed class VideoJob(
         if (video.Timeline is null)
         {
             await EnterAsync(video, VideoStage.Timeline, 32, cancellationToken);
-            video.Timeline = timelineBuilder.Build(video.Script, video.Narration, video.Candidates, format);
+            video.Timeline = timelineBuilder.Build(video.Script, video.Narration, video.Candidates, format,
+                new TimelineExtras { ArticleTitle = video.Title });
         }
         if (video.OutputKey is null)
         {

@@ -6,8 +6,8 @@ using VidPress.Core.Media;
 
 namespace VidPress.Core.Rendering;
 
-/// <summary>A music bed under the narration: a file of the service's library and its level before ducking.</summary>
-public sealed record MusicBed(string Path, double GainDb = -12);
+/// <summary>The music bed under the narration: a local file and its level before ducking.</summary>
+public sealed record BackgroundMusic(string Path, double GainDb = -12);
 
 /// <summary>The loudness ffmpeg's loudnorm measured in its first pass.</summary>
 public sealed record LoudnessMeasure(double IntegratedLufs, double TruePeakDb, double Range, double Threshold, double Offset);
@@ -23,7 +23,7 @@ public sealed partial class Soundtrack(IOptions<RenderingOptions> options, IOpti
     private readonly RenderingOptions _options = options.Value;
     private readonly MediaOptions _media = media.Value;
 
-    public async Task<string> MixAsync(string narrationPath, MusicBed? music, double durationSeconds, ScratchFolder scratch, CancellationToken cancellationToken)
+    public async Task<string> MixAsync(string narrationPath, BackgroundMusic? music, double durationSeconds, ScratchFolder scratch, CancellationToken cancellationToken)
     {
         var output = scratch.File("soundtrack.m4a");
         var inputs = Inputs(narrationPath, music);
@@ -43,7 +43,7 @@ public sealed partial class Soundtrack(IOptions<RenderingOptions> options, IOpti
         return output;
     }
 
-    private static List<string> Inputs(string narrationPath, MusicBed? music)
+    private static List<string> Inputs(string narrationPath, BackgroundMusic? music)
     {
         var inputs = new List<string> { "-hide_banner", "-nostdin", "-y", "-i", narrationPath };
         // The bed loops for as long as the narration needs it.

@@ -31,20 +31,32 @@ public static class SubtitleFile
         ass.AppendLine("Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding");
         ass.AppendLine(Invariant($"Style: Subtitle,{Font},{subtitleSize},&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,0,0,0,0,100,100,0,0,1,{Math.Max(2, subtitleSize / 14):0},1,2,{sideMargin},{sideMargin},{margin},1"));
         ass.AppendLine(Invariant($"Style: Card,{Font},{cardSize},&H00FFFFFF,&H00FFFFFF,&H00000000,&H00000000,1,0,0,0,100,100,0,0,1,0,0,5,{sideMargin},{sideMargin},{margin},1"));
+        // Opening title: large, upper third, on a translucent box (BorderStyle 3) so it reads over any shot.
+        ass.AppendLine(Invariant($"Style: Title,{Font},{cardSize * 1.1:0},&H00FFFFFF,&H00FFFFFF,&HA0000000,&HA0000000,1,0,0,0,100,100,0,0,3,{Math.Round(cardSize * 0.3)},0,8,{sideMargin},{sideMargin},{(int)(h * 0.12)},1"));
+        // Lower third: name on a box at the left, above the subtitles.
+        ass.AppendLine(Invariant($"Style: LowerThird,{Font},{subtitleSize * 0.9:0},&H00FFFFFF,&H00FFFFFF,&HC0503010,&HC0503010,1,0,0,0,100,100,0,0,3,{Math.Round(subtitleSize * 0.3)},0,1,{sideMargin},{sideMargin},{(int)(h * 0.22)},1"));
+        // The AI label stays in the top right corner for as long as a generated still is on screen.
+        ass.AppendLine(Invariant($"Style: AiLabel,{Font},{subtitleSize * 0.6:0},&H00FFFFFF,&H00FFFFFF,&H80000000,&H80000000,0,0,0,0,100,100,0,0,3,{Math.Round(subtitleSize * 0.2)},0,9,{sideMargin / 2},{sideMargin / 2},{margin / 2},1"));
         ass.AppendLine();
         ass.AppendLine("[Events]");
         ass.AppendLine("Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text");
         foreach (var clip in timeline.Clips.Where(c => c.Kind == ClipKind.TitleCard && !string.IsNullOrWhiteSpace(c.CardText)))
             ass.AppendLine($"Dialogue: 1,{Time(clip.Start)},{Time(clip.End)},Card,,0,0,0,,{Escape(clip.CardText!)}");
+        foreach (var overlay in timeline.Overlays)
+        {
+            var style = overlay.Kind switch { OverlayKind.OpeningTitle => "Title", OverlayKind.LowerThird => "LowerThird", _ => "AiLabel" };
+            var text = Escape(overlay.Text) + (string.IsNullOrWhiteSpace(overlay.Subtitle) ? "" : "\\N" + Escape(overlay.Subtitle));
+            ass.AppendLine($"Dialogue: 2,{Time(overlay.Start)},{Time(overlay.End)},{style},,0,0,0,,{text}");
+        }
         foreach (var cue in timeline.Subtitles)
             ass.AppendLine($"Dialogue: 0,{Time(cue.Start)},{Time(cue.End)},Subtitle,,0,0,0,,{Escape(cue.Text)}");
         return ass.ToString();
     }
 
     /// <summary>
-    /// Makes caller text literal for libass: braces would open override blocks and a backslash would
-    /// start an escape such as \N, so each gets a word joiner (U+2060, invisible) after it;
-    /// line breaks become \N.
+    /// Makes caller text literal for libass: braces would open override blocks, so they are written
+    /// as libass's escapes \{ and \}; a backslash would start an escape such as \N, so it gets a word
+    /// joiner (U+2060, invisible) after it; line breaks become \N.
     /// </summary>
     public static string Escape(string text)
     {
@@ -56,7 +68,8 @@ public static class SubtitleFile
                 case '\n': s.Append("\\N"); break;
                 case '\r': break;
                 case '\\': s.Append("\\\u2060"); break;
-                case '{': s.Append("{\u2060"); break;
+                case '{': s.Append("\\{"); break;
+                case '}': s.Append("\\}"); break;
                 default: s.Append(c); break;
             }
         }

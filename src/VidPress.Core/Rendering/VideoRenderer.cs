@@ -39,7 +39,7 @@ public sealed class VideoRenderer(
         RenderTarget target,
         IReadOnlyList<ClipSource?> sources,
         string narrationPath,
-        MusicBed? music,
+        BackgroundMusic? music,
         ScratchFolder scratch,
         Action<double>? progress,
         CancellationToken cancellationToken)

@@ -12,10 +12,10 @@ public class SubtitleFileTests
     };
 
     [Theory]
-    [InlineData("{\\b1}bold", "{\u2060\\\u2060b1}bold")]
+    [InlineData("{\\b1}bold", "\\{\\\u2060b1\\}bold")]
     [InlineData("C:\\new", "C:\\\u2060new")]
     [InlineData("line one\nline two", "line one\\Nline two")]
-    [InlineData("100% : , ' }", "100% : , ' }")]
+    [InlineData("100% : , ' ;[x]", "100% : , ' ;[x]")]
     public void Caller_text_cannot_open_override_blocks_or_escapes(string text, string expected)
     {
         Assert.Equal(expected, SubtitleFile.Escape(text));
