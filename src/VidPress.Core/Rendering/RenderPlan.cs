@@ -45,42 +45,90 @@ public sealed record RenderPlan(IReadOnlyList<string> Arguments, string FilterSc
         var args = new List<string> { "-hide_banner", "-nostdin", "-y", "-nostats", "-progress", "pipe:2" };
         var graph = new StringBuilder();
         var frames = 0;
+        var half = CrossfadeHalfFrames(timeline);
         for (var n = 0; n < clipCount; n++)
         {
-            var clip = timeline.Clips[firstClip + n];
-            var source = sources[firstClip + n];
+            var index = firstClip + n;
+            var clip = timeline.Clips[index];
+            var source = sources[index];
             var clipFrames = FramesOf(clip, fps);
             frames += clipFrames;
-            var seconds = clipFrames / (double)fps;
+            // A crossfade borrows half its length from each side: the clip before runs on past the cut
+            // and this one starts before it, so the mix is centred on the cut and no time is lost.
+            var pre = n > 0 && FadesIn(timeline, index) ? half : 0;
+            var post = n < clipCount - 1 && FadesIn(timeline, index + 1) ? half : 0;
+            var drawFrames = pre + clipFrames + post;
+            var seconds = drawFrames / (double)fps;
             if (clip.Kind == ClipKind.TitleCard || source is null)
             {
                 args.AddRange(["-f", "lavfi", "-i", F($"color=c=0x14213d:s={w}x{h}:r={fps}:d={seconds + 1:0.###}")]);
-                graph.Append(F($"[{n}:v]trim=end_frame={clipFrames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[v{n}];"));
+                graph.Append(F($"[{n}:v]trim=end_frame={drawFrames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p,settb=1/{fps}[v{n}];"));
             }
             else if (source.IsStill)
             {
                 args.AddRange(safeInputOptions);
                 args.AddRange(["-i", source.Path]);
                 graph.Append(F($"[{n}:v]")).Append(target.Fit == FrameFit.Letterbox ? Letterbox(w, h) + "," : "")
-                    .Append(KenBurnsFilter(clip.Motion ?? new KenBurns(1, 1, .5, .5, .5, .5), w, h, fps, clipFrames)).Append(F($"[v{n}];"));
+                    .Append(KenBurnsFilter(clip.Motion ?? new KenBurns(1, 1, .5, .5, .5, .5), w, h, fps, drawFrames)).Append(F($",settb=1/{fps}[v{n}];"));
             }
             else
             {
+                // Pre-roll comes from the source where it has footage before the segment, else the first frame holds.
+                var earlier = Math.Min(pre / (double)fps, clip.SourceStart);
+                var held = pre - (int)Math.Round(earlier * fps);
                 args.AddRange(safeInputOptions);
-                args.AddRange(["-ss", F($"{clip.SourceStart:0.###}"), "-t", F($"{seconds + 0.5:0.###}"), "-i", source.Path]);
+                args.AddRange(["-ss", F($"{clip.SourceStart - earlier:0.###}"), "-t", F($"{seconds + 0.5:0.###}"), "-i", source.Path]);
                 // A shot shorter than its slot holds its last frame rather than leaving a gap.
                 graph.Append(F($"[{n}:v]")).Append(target.Fit == FrameFit.Letterbox ? Letterbox(w, h) : Fill(w, h))
-                    .Append(F($",fps={fps},tpad=stop_mode=clone:stop_duration={seconds:0.###},trim=end_frame={clipFrames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p[v{n}];"));
+                    .Append(F($",fps={fps},"))
+                    .Append(held > 0 ? F($"tpad=start_mode=clone:start={held},") : "")
+                    .Append(F($"tpad=stop_mode=clone:stop_duration={seconds:0.###},trim=end_frame={drawFrames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p,settb=1/{fps}[v{n}];"));
             }
         }
-        for (var n = 0; n < clipCount; n++) graph.Append(F($"[v{n}]"));
+        var joined = Join(timeline, firstClip, clipCount, half, fps, graph);
         // Subtitles are timed for the whole video: shift the segment to its place, burn, shift back.
         var offset = Math.Round(timeline.Clips[firstClip].Start * fps) / fps;
-        graph.Append(F($"concat=n={clipCount}:v=1:a=0,setpts=PTS+{offset:0.######}/TB,subtitles=filename={subtitlePath},setpts=PTS-STARTPTS[vout]"));
+        graph.Append(F($"[{joined}]setpts=PTS+{offset:0.######}/TB,subtitles=filename={subtitlePath},setpts=PTS-STARTPTS[vout]"));
 
         args.AddRange(["-filter_complex_script", filterScriptPath, "-map", "[vout]", "-an",
             "-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p", "-r", F($"{fps}"), "-frames:v", F($"{frames}"), outputPath]);
         return new RenderPlan(args, graph.ToString(), frames);
+    }
+
+    /// <summary>
+    /// Joins the drawn clips in order: one concat when all are cuts, else a chain in which each
+    /// crossfade is an xfade starting half a fade before the cut. Returns the label of the result.
+    /// </summary>
+    private static string Join(TimelineDocument timeline, int firstClip, int clipCount, int half, int fps, StringBuilder graph)
+    {
+        if (Enumerable.Range(firstClip + 1, clipCount - 1).All(i => !FadesIn(timeline, i)))
+        {
+            for (var n = 0; n < clipCount; n++) graph.Append(F($"[v{n}]"));
+            graph.Append(F($"concat=n={clipCount}:v=1:a=0[joined];"));
+            return "joined";
+        }
+        var current = "v0";
+        var cut = 0;
+        for (var n = 1; n < clipCount; n++)
+        {
+            cut += FramesOf(timeline.Clips[firstClip + n - 1], fps);
+            var next = F($"j{n}");
+            graph.Append(FadesIn(timeline, firstClip + n)
+                ? F($"[{current}][v{n}]xfade=transition=fade:duration={2 * half / (double)fps:0.######}:offset={(cut - half) / (double)fps:0.######}[{next}];")
+                : F($"[{current}][v{n}]concat=n=2:v=1:a=0[{next}];"));
+            current = next;
+        }
+        return current;
+    }
+
+    private static bool FadesIn(TimelineDocument timeline, int index) =>
+        index > 0 && index < timeline.Clips.Count && timeline.Clips[index].TransitionIn == Transition.Crossfade;
+
+    /// <summary>Half a crossfade in frames, never more than half of the shortest clip so fades don't overlap.</summary>
+    internal static int CrossfadeHalfFrames(TimelineDocument timeline)
+    {
+        var shortest = timeline.Clips.Min(c => FramesOf(c, timeline.FrameRate));
+        return Math.Max(1, Math.Min((int)Math.Round(timeline.CrossfadeSeconds * timeline.FrameRate / 2), shortest / 2));
     }
 
     /// <summary>Joins the silent segments by stream copy and adds the soundtrack; no re-encoding.</summary>
@@ -117,7 +165,9 @@ public sealed record RenderPlan(IReadOnlyList<string> Arguments, string FilterSc
             var remainingClips = clips.Count - i - 1;
             var remainingSegments = segments - result.Count - 1;
             var due = (result.Count + 1) * (double)total / segments;
-            if ((frames >= due && remainingSegments > 0 && remainingClips >= remainingSegments) || remainingClips == remainingSegments && remainingSegments > 0 || i == clips.Count - 1)
+            // A crossfade needs both of its clips in one run, so segments only end at cuts.
+            var cutAfter = i == clips.Count - 1 || clips[i + 1].TransitionIn == Transition.Cut;
+            if (i == clips.Count - 1 || cutAfter && remainingSegments > 0 && (frames >= due && remainingClips >= remainingSegments || remainingClips == remainingSegments))
             {
                 result.Add((first, i - first + 1));
                 first = i + 1;

@@ -40,6 +40,9 @@ public sealed class TimelineOptions
     public double LowerThirdSeconds { get; set; } = 4.0;
     /// <summary>A lower third shorter than this (squeezed by the opening title) is left out.</summary>
     public double MinimumLowerThirdSeconds { get; set; } = 1.0;
+    /// <summary>How clips come in after the first: cuts, or crossfades of <see cref="CrossfadeSeconds"/>.</summary>
+    public Transition Transition { get; set; } = Transition.Cut;
+    public double CrossfadeSeconds { get; set; } = 0.5;
 }
 
 /// <summary>
@@ -129,7 +132,8 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
         {
             AspectRatio = format.AspectRatio, Resolution = format.Resolution, Width = format.Width, Height = format.Height,
             FrameRate = fps, DurationSeconds = duration, Language = script.Language,
-            NarrationKey = narration.AudioKey, Clips = clips, Subtitles = subtitles,
+            NarrationKey = narration.AudioKey, Subtitles = subtitles, CrossfadeSeconds = _options.CrossfadeSeconds,
+            Clips = _options.Transition == Transition.Cut ? clips : clips.Select((c, i) => i == 0 ? c : c with { TransitionIn = _options.Transition }).ToList(),
             Title = extras.ArticleTitle, Sentences = sentences, Overlays = Overlays(extras.ArticleTitle, sentences, duration),
             Music = extras.Music,
             Selection = new SelectionSummary(Math.Round(selection.Total, 6), selection.Optimal, selection.NodesExplored, _options.Weights),

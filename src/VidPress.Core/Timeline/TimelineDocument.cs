@@ -35,6 +35,8 @@ public sealed record TimelineDocument
     public MusicBed? Music { get; init; }
     /// <summary>How the shots were chosen: the objective reached and whether it is proven optimal (v2).</summary>
     public SelectionSummary? Selection { get; init; }
+    /// <summary>Length of every crossfade, in seconds (v2).</summary>
+    public double CrossfadeSeconds { get; init; } = 0.5;
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<ClipKind>))]
@@ -46,6 +48,9 @@ public enum ClipKind
     /// <summary>An AI-generated still standing in for a library shot; drawn like a <see cref="Still"/> (v2).</summary>
     GeneratedStill,
 }
+
+[JsonConverter(typeof(JsonStringEnumConverter<Transition>))]
+public enum Transition { Cut, Crossfade }
 
 /// <summary>One stretch of picture under one sentence (or one part of a long sentence).</summary>
 public sealed record TimelineClip
@@ -80,6 +85,8 @@ public sealed record TimelineClip
     public bool Fallback { get; init; }
     /// <summary>True when the picture is AI-generated; the renderer labels it on screen (v2).</summary>
     public bool Generated { get; init; }
+    /// <summary>How this clip comes in from the one before: a cut, or a crossfade centred on <see cref="Start"/> (v2).</summary>
+    public Transition TransitionIn { get; init; } = Transition.Cut;
     [JsonIgnore] public double Duration => End - Start;
 }
 

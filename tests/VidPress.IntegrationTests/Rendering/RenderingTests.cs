@@ -61,6 +61,22 @@ public sealed class RenderingTests(RenderingFixture media) : IClassFixture<Rende
     }
 
     [Fact]
+    public async Task A_crossfade_blends_the_two_clips_around_the_cut_without_changing_the_length()
+    {
+        var timeline = RenderingFixture.Timeline(640, 360, [RenderingFixture.Card(0, 2), RenderingFixture.StillClip(2, 4) with { TransitionIn = Transition.Crossfade }]) with { CrossfadeSeconds = 0.6 };
+        var path = await RenderAsync(timeline, new RenderTarget(640, 360), [null, new ClipSource(media.Still, true)], preset: "ultrafast");
+        Assert.Equal("120", Media.Stream(await Media.ProbeAsync(path), "video").GetProperty("nb_frames").GetString());
+        var decoder = new FrameDecoder();
+        async Task<(byte R, byte G, byte B)> CornerAt(double seconds) => (await decoder.ReadFrameAsync(path, TimeSpan.FromSeconds(seconds)))[10, 10];
+        var card = await CornerAt(1.2);
+        var blend = await CornerAt(2.0);
+        var still = await CornerAt(3.0);
+        static int Distance((byte R, byte G, byte B) a, (byte R, byte G, byte B) b) => Math.Abs(a.R - b.R) + Math.Abs(a.G - b.G) + Math.Abs(a.B - b.B);
+        Assert.True(Distance(card, still) > 60, $"card {card} and still {still} differ");
+        Assert.True(Distance(blend, card) > 20 && Distance(blend, still) > 20, $"at the cut {blend} is a mix of {card} and {still}");
+    }
+
+    [Fact]
     public async Task Subtitles_are_on_screen_at_their_cue_times()
     {
         var timeline = RenderingFixture.Timeline(1280, 720, [RenderingFixture.Card(0, 2), RenderingFixture.Card(2, 4)],

@@ -71,7 +71,30 @@ public class RenderPlanTests
         var timeline = Timeline(Clip(0, 1.5, ClipKind.TitleCard), Clip(1.5, 3, ClipKind.TitleCard), Clip(3, 4, ClipKind.TitleCard));
         var plan = RenderPlan.CreateSegment(timeline, new RenderTarget(1280, 720), [null, null, null], 1, 2, "/s.ass", "/f.txt", "/o.mp4", Safe);
         Assert.Equal(75, plan.TotalFrames);
-        Assert.Contains("concat=n=2:v=1:a=0,setpts=PTS+1.5/TB,subtitles=filename=/s.ass,setpts=PTS-STARTPTS", plan.FilterScript);
+        Assert.Contains("concat=n=2:v=1:a=0[joined];[joined]setpts=PTS+1.5/TB,subtitles=filename=/s.ass,setpts=PTS-STARTPTS", plan.FilterScript);
+    }
+
+    [Fact]
+    public void Crossfades_are_centred_on_the_cut_and_keep_the_length()
+    {
+        var clips = new[] { Clip(0, 2, ClipKind.TitleCard), Clip(2, 4, ClipKind.TitleCard) with { TransitionIn = Transition.Crossfade }, Clip(4, 5, ClipKind.TitleCard) };
+        var timeline = Timeline(clips) with { CrossfadeSeconds = 0.5 };
+        var plan = RenderPlan.CreateSegment(timeline, new RenderTarget(1280, 720), [null, null, null], 0, 3, "/s.ass", "/f.txt", "/o.mp4", Safe);
+        // Half a fade is 8 frames (0.5 s × 30 / 2, rounded): clip 0 runs 8 frames long, clip 1 starts 8 early.
+        Assert.Contains("[0:v]trim=end_frame=68,", plan.FilterScript);
+        Assert.Contains("[1:v]trim=end_frame=68,", plan.FilterScript);
+        Assert.Contains("[v0][v1]xfade=transition=fade:duration=0.533333:offset=1.733333[j1];", plan.FilterScript);
+        Assert.Contains("[j1][v2]concat=n=2:v=1:a=0[j2];", plan.FilterScript);
+        Assert.Equal(150, plan.TotalFrames);
+    }
+
+    [Fact]
+    public void Segments_never_split_a_crossfade()
+    {
+        var clips = Enumerable.Range(0, 6).Select(i => Clip(i * 2, i * 2 + 2, ClipKind.TitleCard) with { TransitionIn = i == 3 ? Transition.Crossfade : Transition.Cut }).ToArray();
+        var parts = RenderPlan.Segments(Timeline(clips), 6);
+        Assert.DoesNotContain(parts, p => p.First == 3);
+        Assert.Equal(6, parts.Sum(p => p.Count));
     }
 
     [Fact]
