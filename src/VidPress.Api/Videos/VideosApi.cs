@@ -21,6 +21,8 @@ public sealed record CreateVideoRequest(
     string? Resolution,
     string? CallbackUrl);
 
+public sealed record DeliveryResponse(string WebhookId, string EventType, string Url, int Attempt, int? StatusCode, bool Succeeded, string? Error, DateTimeOffset CreatedAt);
+
 public sealed record VideoLinks(string Self, string? File, string? Timeline, string? Poster);
 
 public sealed record VideoResponse(
@@ -64,6 +66,7 @@ public static class VideosApi
         videos.MapGet("/{id:guid}/timeline", GetTimelineAsync).WithName("GetVideoTimeline");
         videos.MapGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile");
         videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster");
+        videos.MapGet("/{id:guid}/deliveries", GetDeliveriesAsync).WithName("GetVideoDeliveries").WithSummary("Every webhook delivery attempt for the video");
         return app;
     }
 
@@ -167,6 +170,14 @@ public static class VideosApi
         if (video is null) return Problems.NotFound("video", id);
         if (video.PosterKey is null) return Problems.NotReady("The video is not rendered yet.");
         return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(video.PosterKey, ct), "image/jpeg");
+    }
+
+    private static async Task<Results<Ok<DeliveryResponse[]>, ProblemHttpResult>> GetDeliveriesAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)
+    {
+        if (await Find(db, tenant, id, ct) is null) return Problems.NotFound("video", id);
+        var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.VideoId == id && d.TenantId == tenant.TenantId)
+            .OrderBy(d => d.CreatedAt).ToListAsync(ct);
+        return TypedResults.Ok(deliveries.Select(d => new DeliveryResponse(d.WebhookId, d.EventType, d.Url, d.Attempt, d.StatusCode, d.Succeeded, d.Error, d.CreatedAt)).ToArray());
     }
 
     private static Task<Video?> Find(VidPressDbContext db, TenantContext tenant, Guid id, CancellationToken ct) =>
