@@ -46,7 +46,11 @@ public static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // The ops dashboard is static files calling the public API.
-        app.MapGet("/dashboard", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Value == "/dashboard") { context.Response.Redirect("/dashboard/"); return Task.CompletedTask; }
+            return next(context);
+        });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseSwagger();
