@@ -44,8 +44,8 @@ public sealed class AssetUpload
         var fields = 0;
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
-                continue;
+            var disposition = section.GetContentDispositionHeader();
+            if (disposition is null || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)) continue;
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
             if (disposition.IsFileDisposition())
             {

@@ -13,8 +13,11 @@ public sealed class LibraryOptions
     /// <summary>A long shot gets a keyframe every this many seconds; a short one gets one in its middle.</summary>
     public double KeyframeIntervalSeconds { get; set; } = 2.0;
     public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
-    /// <summary>Scene score (0–1) above which a frame starts a new shot.</summary>
-    public double SceneThreshold { get; set; } = 0.25;
+    /// <summary>Scene score (0–1) above which a frame always starts a new shot.</summary>
+    public double SceneThreshold { get; set; } = 0.3;
+    /// <summary>A lower score that still starts a shot when it is <see cref="ScenePeakRatio"/> times its neighbours' mean.</summary>
+    public double ScenePeakMinScore { get; set; } = 0.08;
+    public double ScenePeakRatio { get; set; } = 4;
     public double MinShotSeconds { get; set; } = 1.0;
     /// <summary>Keyframes decoded and embedded together: bounds memory (a 1080p frame is 6 MB) while batching CLIP.</summary>
     public int KeyframeBatchSize { get; set; } = 16;
@@ -52,7 +55,8 @@ public sealed class LibraryIngest(
         var path = await storage.GetLocalPathAsync(asset.StorageKey, cancellationToken);
         var spans = asset.Kind == AssetKind.Image
             ? [new ShotSpan(0, 0)]
-            : ShotBoundaries.Split(await scenes.ScoreAsync(path, cancellationToken), asset.DurationSeconds, _options.SceneThreshold, _options.MinShotSeconds);
+            : ShotBoundaries.Split(await scenes.ScoreAsync(path, cancellationToken), asset.DurationSeconds,
+                _options.SceneThreshold, _options.MinShotSeconds, _options.ScenePeakMinScore, _options.ScenePeakRatio);
 
         var shots = spans.Select(span => new Shot
         {
