@@ -16,7 +16,23 @@ public sealed record FrameQuality(double Sharpness, double Brightness, double Co
         var w = image.Width / step;
         var h = image.Height / step;
         if (w < 3 || h < 3) return new FrameQuality(0, 0, 0);
-        var luma = new double[w * h];
+        // Luma alone misses an edge between two colours of equal brightness (a red shape on a grey-pink
+        // background), so contrast and sharpness take the strongest of luma and the three colour channels.
+        var luma = Plane(image, step, w, h, (r, g, b) => 0.299 * r + 0.587 * g + 0.114 * b);
+        var (mean, deviation, sharpness) = Measure(luma, w, h);
+        foreach (var channel in new Func<double, double, double, double>[] { (r, _, _) => r, (_, g, _) => g, (_, _, b) => b })
+        {
+            var (_, d, l) = Measure(Plane(image, step, w, h, channel), w, h);
+            deviation = Math.Max(deviation, d);
+            sharpness = Math.Max(sharpness, l);
+        }
+        return new FrameQuality(Math.Round(sharpness, 3), Math.Round(mean / 255, 4), Math.Round(deviation / 255, 4));
+    }
+
+    /// <summary>One channel box-averaged over step×step blocks.</summary>
+    private static double[] Plane(RgbImage image, int step, int w, int h, Func<double, double, double, double> channel)
+    {
+        var plane = new double[w * h];
         var pixels = image.Pixels;
         for (var y = 0; y < h; y++)
         for (var x = 0; x < w; x++)
@@ -28,19 +44,23 @@ public sealed record FrameQuality(double Sharpness, double Brightness, double Co
                 for (var dx = 0; dx < step; dx++)
                 {
                     var i = row + dx * 3;
-                    // BT.601 luma, the weighting the eye and most encoders use.
-                    sum += 0.299 * pixels[i] + 0.587 * pixels[i + 1] + 0.114 * pixels[i + 2];
+                    sum += channel(pixels[i], pixels[i + 1], pixels[i + 2]);
                 }
             }
-            luma[y * w + x] = sum / (step * step);
+            plane[y * w + x] = sum / (step * step);
         }
+        return plane;
+    }
 
+    /// <summary>Mean, standard deviation and variance of the 4-neighbour Laplacian of one plane.</summary>
+    private static (double Mean, double Deviation, double Sharpness) Measure(double[] plane, int w, int h)
+    {
         double mean = 0;
-        foreach (var v in luma) mean += v;
-        mean /= luma.Length;
+        foreach (var v in plane) mean += v;
+        mean /= plane.Length;
         double variance = 0;
-        foreach (var v in luma) variance += (v - mean) * (v - mean);
-        variance /= luma.Length;
+        foreach (var v in plane) variance += (v - mean) * (v - mean);
+        variance /= plane.Length;
 
         double lapSum = 0, lapSquares = 0;
         var count = 0;
@@ -48,14 +68,13 @@ public sealed record FrameQuality(double Sharpness, double Brightness, double Co
         for (var x = 1; x < w - 1; x++)
         {
             var c = y * w + x;
-            var lap = 4 * luma[c] - luma[c - 1] - luma[c + 1] - luma[c - w] - luma[c + w];
+            var lap = 4 * plane[c] - plane[c - 1] - plane[c + 1] - plane[c - w] - plane[c + w];
             lapSum += lap;
             lapSquares += lap * lap;
             count++;
         }
         var lapMean = lapSum / count;
-        var sharpness = lapSquares / count - lapMean * lapMean;
-        return new FrameQuality(Math.Round(sharpness, 3), Math.Round(mean / 255, 4), Math.Round(Math.Sqrt(variance) / 255, 4));
+        return (mean, Math.Sqrt(variance), lapSquares / count - lapMean * lapMean);
     }
 
     /// <summary>Black (too dark), blank (one flat colour) and blurred frames are not worth showing.</summary>
