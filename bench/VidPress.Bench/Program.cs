@@ -20,7 +20,9 @@ try
 {
     var options = new DbContextOptionsBuilder<VidPressDbContext>().UseNpgsql(cs, o => o.UseVector().MigrationsAssembly(VidPressServices.MigrationsAssembly)).Options;
     await using (var db = new VidPressDbContext(options)) await db.Database.MigrateAsync();
-    var dataSource = new NpgsqlDataSourceBuilder(cs).UseVector().Build();
+    var dataSourceBuilder = new NpgsqlDataSourceBuilder(cs);
+    dataSourceBuilder.UseVector();
+    var dataSource = dataSourceBuilder.Build();
     var random = new Random(42);
     float[] RandomUnit()
     {
@@ -35,7 +37,7 @@ try
     var load = Stopwatch.StartNew();
     await using (var conn = await dataSource.OpenConnectionAsync())
     {
-        await new NpgsqlCommand("DROP INDEX \"IX_keyframes_Embedding\"; SET maintenance_work_mem = '1GB'", conn).ExecuteNonQueryAsync();
+        await new NpgsqlCommand("DROP INDEX IF EXISTS \"IX_keyframes_Embedding\"; SET maintenance_work_mem = '1GB'", conn).ExecuteNonQueryAsync();
         foreach (var t in tenantIds)
             await new NpgsqlCommand($"INSERT INTO tenants (\"Id\", \"Name\", \"CreatedAt\") VALUES ('{t}', 'bench', now())", conn).ExecuteNonQueryAsync();
         // One asset and one shot per 10 keyframes, every asset ready; a tenant owns every T-th asset.
