@@ -52,7 +52,11 @@ public static class VidPressServices
 
         services.AddSingleton<IMediaStorage, LocalDiskStorage>();
         services.AddSingleton<MediaProbe>();
-        services.AddSingleton(sp => new FrameDecoder(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value.FfmpegPath));
+        services.AddSingleton(sp =>
+        {
+            var media = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value;
+            return new FrameDecoder(media.FfmpegPath, allowedFormats: media.AllowedFormats);
+        });
         services.AddClip(configuration);
 
         services.AddScoped<ArticleReader>();
@@ -61,6 +65,8 @@ public static class VidPressServices
         services.AddSingleton<Narrator>();
         services.AddScoped<ShotSearch>();
         services.AddScoped<LibraryIngest>();
+        services.AddSingleton<SceneDetector>();
+        services.AddSingleton<ShotThumbnails>();
         services.AddSingleton<TimelineBuilder>();
         services.AddSingleton<Soundtrack>();
         services.AddSingleton<VideoRenderer>();

@@ -24,6 +24,7 @@ public sealed class LibraryServiceFixture : ServiceFixture
             form.Add(file, "file", picture + ".mp4");
             form.Add(new StringContent(picture.Replace('-', ' ')), "title");
             form.Add(new StringContent("shape,test"), "tags");
+            form.Add(new StringContent("VidPress test footage"), "credit");
             using var response = await Client.PostAsync("/library/assets", form);
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{picture}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             AssetIds[picture] = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -101,6 +102,10 @@ public sealed class EndToEndTests(LibraryServiceFixture service) : IAsyncLifetim
             Assert.Equal(expected[i], best);
             Assert.Equal(service.AssetIds[expected[i].Replace(' ', '-')], clips[i].GetProperty("assetId").GetGuid());
         }
+
+        var credits = await service.GetJsonAsync($"/videos/{id}/credits");
+        Assert.Equal(3, credits.GetProperty("shots").GetArrayLength());
+        Assert.Equal("VidPress test footage", Assert.Single(credits.GetProperty("creditLines").EnumerateArray()).GetString());
 
         var hooks = await service.Webhooks.WaitForAsync(r => r.Any(h => h.Body.Contains(id.ToString())), TimeSpan.FromSeconds(30));
         await Task.Delay(500);

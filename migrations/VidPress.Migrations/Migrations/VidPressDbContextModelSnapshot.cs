@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 using Pgvector;
 using VidPress.Core.Data;
 
@@ -34,6 +35,10 @@ namespace VidPress.Migrations.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CreditLine")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
                     b.Property<string>("Description")
                         .HasColumnType("text");
 
@@ -42,6 +47,9 @@ namespace VidPress.Migrations.Migrations
 
                     b.Property<string>("Error")
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("FileName")
                         .IsRequired()
@@ -57,6 +65,20 @@ namespace VidPress.Migrations.Migrations
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Licence")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("SearchTerms")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<NpgsqlTsVector>("SearchVector")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("tsvector")
+                        .HasAnnotation("Npgsql:TsVectorConfig", "simple")
+                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "SearchTerms" });
 
                     b.Property<string>("Sha256")
                         .IsRequired()
@@ -92,7 +114,12 @@ namespace VidPress.Migrations.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "Sha256");
+                    b.HasIndex("SearchVector");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
+
+                    b.HasIndex("TenantId", "Sha256")
+                        .IsUnique();
 
                     b.ToTable("assets", (string)null);
                 });
@@ -103,9 +130,18 @@ namespace VidPress.Migrations.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<double>("Brightness")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Contrast")
+                        .HasColumnType("double precision");
+
                     b.Property<Vector>("Embedding")
                         .IsRequired()
                         .HasColumnType("vector(512)");
+
+                    b.Property<double>("Sharpness")
+                        .HasColumnType("double precision");
 
                     b.Property<Guid>("ShotId")
                         .HasColumnType("uuid");
@@ -116,9 +152,14 @@ namespace VidPress.Migrations.Migrations
                     b.Property<double>("TimeSeconds")
                         .HasColumnType("double precision");
 
+                    b.Property<bool>("Usable")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("Embedding");
+                    b.HasIndex("Embedding")
+                        .HasAnnotation("Npgsql:StorageParameter:ef_construction", 128)
+                        .HasAnnotation("Npgsql:StorageParameter:m", 16);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Embedding"), "hnsw");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Embedding"), new[] { "vector_cosine_ops" });
@@ -147,6 +188,9 @@ namespace VidPress.Migrations.Migrations
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ThumbnailKey")
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 

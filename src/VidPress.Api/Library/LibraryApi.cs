@@ -1,8 +1,9 @@
-using System.Security.Cryptography;
+using System.Globalization;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
 using VidPress.Core.Jobs;
@@ -13,85 +14,103 @@ namespace VidPress.Api.Library;
 
 public sealed record AssetResponse(
     Guid Id, AssetKind Kind, AssetStatus Status, string Title, string? Description, IReadOnlyList<string> Tags,
-    string FileName, long SizeBytes, int Width, int Height, double DurationSeconds, string Sha256, int Shots, string? Error, DateTimeOffset CreatedAt)
+    string FileName, long SizeBytes, int Width, int Height, double DurationSeconds, string Sha256, int Shots,
+    string? Licence, string? CreditLine, DateTimeOffset? ExpiresAt, string? Error, DateTimeOffset CreatedAt)
 {
     public static AssetResponse From(Asset a, int shots) => new(a.Id, a.Kind, a.Status, a.Title, a.Description, a.Tags, a.FileName,
-        a.SizeBytes, a.Width, a.Height, a.DurationSeconds, a.Sha256, shots, a.Error, a.CreatedAt);
+        a.SizeBytes, a.Width, a.Height, a.DurationSeconds, a.Sha256, shots, a.Licence, a.CreditLine, a.ExpiresAt, a.Error, a.CreatedAt);
 }
 
-public sealed record SearchHit(Guid ShotId, Guid AssetId, string Title, AssetKind Kind, double Score, double ShotStart, double ShotEnd, double BestTime, string MatchedPhrase);
+/// <summary>
+/// One search result. <see cref="MatchedPhrase"/> is the part of the query whose CLIP embedding matched the shot
+/// (null when only text matched); <see cref="MatchedTerms"/> the query terms found in the asset's title,
+/// description or tags. <see cref="Score"/> is the fused RRF score, <see cref="Similarity"/> the cosine similarity.
+/// </summary>
+public sealed record SearchHit(
+    Guid ShotId, Guid AssetId, string Title, AssetKind Kind, double Score, double? Similarity, int? VectorRank, int? TextRank,
+    string? MatchedPhrase, IReadOnlyList<string> MatchedTerms, double ShotStart, double ShotEnd, double BestTime,
+    string? Licence, string? Credit, string? ThumbnailUrl);
 
 public static class LibraryApi
 {
+    private const int MaxTitle = 500, MaxDescription = 5000, MaxTags = 50, MaxTagLength = 100, MaxLicence = 100, MaxCredit = 300;
+
     public static IEndpointRouteBuilder MapLibraryApi(this IEndpointRouteBuilder app)
     {
         var library = app.MapGroup("/library").WithTags("Library");
         library.MapPost("/assets", UploadAsync).DisableAntiforgery().WithName("UploadAsset")
-            .WithSummary("Add a video or image to the library (multipart: file, title, description, tags)")
-            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(2L * 1024 * 1024 * 1024 + 1024 * 1024));
+            .WithSummary("Add a video or image (multipart: file, title, description, tags, licence, credit, expiresAt)");
         library.MapGet("/assets", ListAsync).WithName("ListAssets");
         library.MapGet("/assets/{id:guid}", GetAsync).WithName("GetAsset");
-        library.MapGet("/search", SearchAsync).WithName("SearchLibrary");
+        library.MapDelete("/assets/{id:guid}", DeleteAsync).WithName("DeleteAsset").WithSummary("Remove an asset, its shots and its files");
+        library.MapGet("/shots/{id:guid}/thumbnail", GetThumbnailAsync).WithName("GetShotThumbnail");
+        library.MapGet("/search", SearchAsync).WithName("SearchLibrary")
+            .WithSummary("Shots matching a text, by CLIP similarity and full-text match fused by rank");
+        app.MapGet("/videos/{id:guid}/credits", VideoCredits.GetAsync).WithTags("Videos").WithName("GetVideoCredits")
+            .WithSummary("The credit line and licence of every library shot the video uses");
         return app;
     }
 
     private static async Task<Results<Accepted<AssetResponse>, Ok<AssetResponse>, ProblemHttpResult>> UploadAsync(
         HttpRequest request, VidPressDbContext db, IMediaStorage storage, MediaProbe probe, IBackgroundJobClient jobs,
-        TenantContext tenant, TimeProvider clock, IOptions<LibraryOptions> options, CancellationToken ct)
+        TenantContext tenant, TimeProvider clock, IOptions<LibraryOptions> options, ILogger<AssetUpload> logger, CancellationToken ct)
     {
-        if (!request.HasFormContentType) return Problems.BadRequest("Send the asset as multipart/form-data.");
-        var form = await request.ReadFormAsync(ct);
-        var file = form.Files.GetFile("file");
-        if (file is null) return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["A 'file' part is required."] });
-        if (file.Length > options.Value.MaxUploadBytes) return Problems.TooLarge($"Files up to {options.Value.MaxUploadBytes} bytes are accepted.");
-        var title = form["title"].ToString().Trim();
-        if (title.Length == 0) title = Path.GetFileNameWithoutExtension(file.FileName);
-        if (title.Length > 500) return Problems.Validation(new Dictionary<string, string[]> { ["title"] = ["At most 500 characters."] });
-        var description = form["description"].ToString().Trim();
-        var tags = form["tags"].SelectMany(t => (t ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Where(t => t.Length is > 0 and <= 100).Distinct(StringComparer.OrdinalIgnoreCase).Take(50).ToList();
-
+        var maxBytes = options.Value.MaxUploadBytes;
+        // The scratch folder, and with it a rejected file, is gone whatever way this method leaves.
         using var scratch = storage.CreateScratch("upload");
-        var localPath = scratch.File("upload" + SafeExtension(file.FileName));
-        string sha256;
-        await using (var target = File.Create(localPath))
-        await using (var source = file.OpenReadStream())
+        var upload = await AssetUpload.ReadAsync(request, maxBytes, name => scratch.File("upload" + SafeExtension(name)), ct);
+        if (upload.TooLarge) return Problems.TooLarge($"Files up to {maxBytes} bytes are accepted.");
+        if (upload.Error is not null) return Problems.BadRequest(upload.Error);
+        if (upload.LocalPath is null || upload.Sha256 is null)
+            return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["A 'file' part is required."] });
+
+        var problems = new Dictionary<string, string[]>();
+        var title = upload.Field("title");
+        if (title.Length == 0) title = Path.GetFileNameWithoutExtension(upload.FileName!);
+        if (title.Length > MaxTitle) problems["title"] = [$"At most {MaxTitle} characters."];
+        var description = upload.Field("description");
+        if (description.Length > MaxDescription) problems["description"] = [$"At most {MaxDescription} characters."];
+        var tags = (upload.Fields.GetValueOrDefault("tags") ?? [])
+            .SelectMany(t => t.Split([',', '，', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (tags.Count > MaxTags || tags.Any(t => t.Length > MaxTagLength)) problems["tags"] = [$"At most {MaxTags} tags of {MaxTagLength} characters."];
+        var licence = upload.Field("licence");
+        if (licence.Length > MaxLicence) problems["licence"] = [$"At most {MaxLicence} characters."];
+        var credit = upload.Field("credit");
+        if (credit.Length > MaxCredit) problems["credit"] = [$"At most {MaxCredit} characters."];
+        DateTimeOffset? expiresAt = null;
+        if (upload.Field("expiresAt") is { Length: > 0 } expiry)
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await source.ReadAsync(buffer, ct)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                await target.WriteAsync(buffer.AsMemory(0, read), ct);
-            }
-            sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (DateTimeOffset.TryParse(expiry, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) expiresAt = parsed.ToUniversalTime();
+            else problems["expiresAt"] = ["An ISO 8601 date or date-time, e.g. 2027-01-31 or 2027-01-31T12:00:00Z."];
         }
+        if (problems.Count > 0) return Problems.Validation(problems);
+
+        // Same bytes, same asset: answered before probing, since the first upload of them was probed already.
+        if (await FindBySha256Async(db, tenant.TenantId, upload.Sha256, ct) is { } existing) return TypedResults.Ok(existing);
 
         MediaInfo info;
-        try { info = await probe.ProbeAsync(localPath, ct); }
+        try { info = await probe.ProbeAsync(upload.LocalPath, ct); }
         catch (MediaRejectedException e) { return Problems.Unprocessable("The file is not usable media.", e.Message); }
-
-        var existing = await db.Assets.AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenant.TenantId && a.Sha256 == sha256, ct);
-        if (existing is not null)
-            return TypedResults.Ok(AssetResponse.From(existing, await db.Shots.CountAsync(s => s.AssetId == existing.Id, ct)));
 
         var id = Guid.NewGuid();
         var asset = new Asset
         {
             Id = id, TenantId = tenant.TenantId, Kind = info.IsStill ? AssetKind.Image : AssetKind.Video, Status = AssetStatus.Ingesting,
-            Title = title, Description = description.Length == 0 ? null : description, Tags = tags, FileName = Path.GetFileName(file.FileName),
-            StorageKey = StorageKeys.AssetOriginal(tenant.TenantId, id, Path.GetExtension(localPath)), Sha256 = sha256, SizeBytes = file.Length,
+            Title = title, Description = description.Length == 0 ? null : description, Tags = tags, FileName = Path.GetFileName(upload.FileName!),
+            StorageKey = StorageKeys.AssetOriginal(tenant.TenantId, id, Path.GetExtension(upload.LocalPath)), Sha256 = upload.Sha256, SizeBytes = upload.Length,
             Width = info.Width, Height = info.Height, DurationSeconds = info.DurationSeconds, FrameRate = info.FrameRate, CreatedAt = clock.GetUtcNow(),
+            SearchTerms = TextTerms.ForAsset(title, description, tags),
+            Licence = licence.Length == 0 ? null : licence, CreditLine = credit.Length == 0 ? null : credit, ExpiresAt = expiresAt,
         };
-        await storage.ImportFileAsync(asset.StorageKey, localPath, ct);
         try
         {
+            await storage.ImportFileAsync(asset.StorageKey, upload.LocalPath, ct);
             db.Assets.Add(asset);
             await db.SaveChangesAsync(ct);
             jobs.Enqueue<AssetIngestJob>(j => j.RunAsync(id, CancellationToken.None));
         }
-        catch
+        catch (Exception e)
         {
             // Leave nothing behind: neither the file nor a row without its ingest job.
             await storage.DeletePrefixAsync(StorageKeys.AssetFolder(tenant.TenantId, id), CancellationToken.None);
@@ -100,9 +119,23 @@ public static class LibraryApi
                 db.Assets.Remove(asset);
                 await db.SaveChangesAsync(CancellationToken.None);
             }
+            // A concurrent upload of the same bytes won the unique (tenant, sha256) index: theirs is the asset.
+            if (e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
+            {
+                db.ChangeTracker.Clear();
+                if (await FindBySha256Async(db, tenant.TenantId, upload.Sha256, CancellationToken.None) is { } winner) return TypedResults.Ok(winner);
+            }
+            logger.LogError(e, "Upload of {FileName} failed", upload.FileName);
             throw;
         }
         return TypedResults.Accepted($"/library/assets/{id}", AssetResponse.From(asset, 0));
+    }
+
+    private static async Task<AssetResponse?> FindBySha256Async(VidPressDbContext db, Guid tenantId, string sha256, CancellationToken ct)
+    {
+        var found = await db.Assets.AsNoTracking().Where(a => a.TenantId == tenantId && a.Sha256 == sha256)
+            .Select(a => new { Asset = a, Shots = a.Shots.Count }).SingleOrDefaultAsync(ct);
+        return found is null ? null : AssetResponse.From(found.Asset, found.Shots);
     }
 
     private static string SafeExtension(string fileName)
@@ -126,10 +159,37 @@ public static class LibraryApi
         return found is null ? Problems.NotFound("asset", id) : TypedResults.Ok(AssetResponse.From(found.Asset, found.Shots));
     }
 
-    private static async Task<Results<Ok<SearchHit[]>, ProblemHttpResult>> SearchAsync(string? q, int? limit, ShotSearch search, TenantContext tenant, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid id, VidPressDbContext db, IMediaStorage storage, TenantContext tenant, CancellationToken ct)
+    {
+        // Rows first: once they are gone no search can return the asset, so its files can go without a window
+        // in which a video picks a shot whose file is missing. Shots and keyframes go by cascade.
+        var deleted = await db.Assets.Where(a => a.Id == id && a.TenantId == tenant.TenantId).ExecuteDeleteAsync(ct);
+        if (deleted == 0) return Problems.NotFound("asset", id);
+        await storage.DeletePrefixAsync(StorageKeys.AssetFolder(tenant.TenantId, id), CancellationToken.None);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetThumbnailAsync(
+        Guid id, VidPressDbContext db, IMediaStorage storage, TenantContext tenant, CancellationToken ct)
+    {
+        var key = await db.Shots.AsNoTracking().Where(s => s.Id == id && s.TenantId == tenant.TenantId).Select(s => new { s.ThumbnailKey }).SingleOrDefaultAsync(ct);
+        if (key is null) return Problems.NotFound("shot", id);
+        if (key.ThumbnailKey is null || !await storage.ExistsAsync(key.ThumbnailKey, ct)) return Problems.NotReady("The shot has no thumbnail yet.");
+        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key.ThumbnailKey, ct), "image/jpeg");
+    }
+
+    internal static string ThumbnailUrl(Guid shotId) => $"/library/shots/{shotId}/thumbnail";
+
+    private static async Task<Results<Ok<SearchHit[]>, ProblemHttpResult>> SearchAsync(
+        string? q, int? limit, string[]? licence, ShotSearch search, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 1000) return Problems.Validation(new Dictionary<string, string[]> { ["q"] = ["A query of 1 to 1000 characters is required."] });
-        var hits = await search.SearchAsync(tenant.TenantId, q, Math.Clamp(limit ?? 20, 1, 100), ct);
-        return TypedResults.Ok(hits.Select(h => new SearchHit(h.ShotId, h.AssetId, h.Title, h.Kind, h.Score, h.ShotStart, h.ShotEnd, h.BestTime, h.MatchedPhrase)).ToArray());
+        var licences = licence?.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).Distinct().ToList();
+        var filter = new LibraryFilter(tenant.TenantId, clock.GetUtcNow(), licences is { Count: > 0 } ? licences : null);
+        var hits = await search.HybridSearchAsync(filter, q, Math.Clamp(limit ?? 20, 1, 100), ct);
+        return TypedResults.Ok(hits.Select(h => new SearchHit(h.Shot.ShotId, h.Shot.AssetId, h.Shot.Title, h.Shot.Kind, h.Score, h.Similarity,
+            h.VectorRank, h.TextRank, h.VectorRank is null ? null : h.Shot.MatchedPhrase, h.MatchedTerms, h.Shot.ShotStart, h.Shot.ShotEnd,
+            h.Shot.BestTime, h.Shot.Licence, h.Shot.Credit, h.ThumbnailKey is null ? null : ThumbnailUrl(h.Shot.ShotId))).ToArray());
     }
 }

@@ -14,9 +14,11 @@ public sealed record DecodedFrame(TimeSpan RequestedTime, TimeSpan FrameTime, Rg
 /// The frame "at" a time is the first frame whose timestamp is at or after it (what <c>ffmpeg -ss</c> gives),
 /// times counted from the start of the file.
 /// </summary>
-public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan? timeout = null)
+public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan? timeout = null, IReadOnlyList<string>? allowedFormats = null)
 {
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(2);
+    // Library files are untrusted uploads: the same local-files-only, no-playlists input options as the probe.
+    private readonly IReadOnlyList<string> _safeInputOptions = MediaOptions.SafeInputOptionsFor(allowedFormats ?? MediaOptions.DefaultAllowedFormats);
 
     /// <summary>The first frame of a picture (PNG, JPEG, …) or video.</summary>
     public async Task<RgbImage> ReadImageAsync(string path, CancellationToken cancellationToken = default)
@@ -83,10 +85,11 @@ public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan?
 
     private static readonly string[] OutputArguments = ["-an", "-sn", "-dn", "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"];
 
-    private static List<string> InputArguments(string path, double? seek, string logLevel)
+    private List<string> InputArguments(string path, double? seek, string logLevel)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var arguments = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", logLevel, "-protocol_whitelist", "file" };
+        var arguments = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", logLevel };
+        arguments.AddRange(_safeInputOptions);
         if (seek is > 0) arguments.AddRange(["-ss", seek.Value.ToString("0.######", CultureInfo.InvariantCulture)]);
         // "file:" stops a name such as "x:y.mp4" being taken for another protocol.
         arguments.AddRange(["-i", "file:" + Path.GetFullPath(path)]);

@@ -21,6 +21,8 @@ public static class QueryPhrases
         "seen", "appeared", "according", "while", "if", "up", "out", "off", "again", "yet", "still",
     };
 
+    public static bool IsStopWord(string word) => StopWords.Contains(word);
+
     public static IReadOnlyList<string> For(string sentence, string language, int maxPhrases = 24)
     {
         var phrases = new List<string> { sentence };

@@ -8,7 +8,8 @@ public sealed record CandidatesDocument(IReadOnlyList<SentenceCandidates> Senten
 public sealed record SentenceCandidates(int SentenceIndex, IReadOnlyList<ShotCandidate> Shots);
 
 /// <summary>A library shot that matches a sentence; <see cref="BestTime"/> is its best-matching keyframe and
-/// <see cref="MatchedPhrase"/> the part of the sentence it matched.</summary>
+/// <see cref="MatchedPhrase"/> the part of the sentence it matched. <see cref="Credit"/> and <see cref="Licence"/> are
+/// copied from the asset when it was found, so a video's credits survive a later edit or deletion of the asset.</summary>
 public sealed record ShotCandidate(
     Guid ShotId,
     Guid AssetId,
@@ -18,4 +19,6 @@ public sealed record ShotCandidate(
     double ShotStart,
     double ShotEnd,
     double BestTime,
-    string MatchedPhrase);
+    string MatchedPhrase,
+    string? Credit = null,
+    string? Licence = null);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Pgvector;
 using Pgvector.EntityFrameworkCore;
 using VidPress.Core.Data;
@@ -8,45 +10,159 @@ using VidPress.Core.Script;
 namespace VidPress.Core.Library;
 
 /// <summary>
-/// Finds library shots for a piece of text by CLIP similarity of the text's phrases and the shots'
-/// keyframes (pgvector, HNSW cosine index), always within one tenant's library.
+/// Which assets a search may return: one tenant's, ready, not expired at <see cref="Now"/>, and, when
+/// <see cref="Licences"/> is given, only under those licences.
 /// </summary>
-public sealed class ShotSearch(VidPressDbContext db, ClipModel clip)
+public sealed record LibraryFilter(Guid TenantId, DateTimeOffset Now, IReadOnlyList<string>? Licences = null);
+
+/// <summary>A keyframe near a query vector, with its shot and asset.</summary>
+public sealed record KeyframeHit(
+    Guid KeyframeId, Guid ShotId, Guid AssetId, AssetKind Kind, string Title, double ShotStart, double ShotEnd, double Time,
+    double Distance, string? Credit, string? Licence, string? ThumbnailKey);
+
+/// <summary>One result of a hybrid search, with what made it match.</summary>
+public sealed record LibraryHit(
+    ShotCandidate Shot, double Score, double? Similarity, int? VectorRank, int? TextRank, IReadOnlyList<string> MatchedTerms, string? ThumbnailKey);
+
+/// <summary>
+/// Finds library shots for a piece of text, always within one tenant's usable, unexpired library: by CLIP
+/// similarity of the text's phrases and the shots' keyframes (pgvector HNSW, cosine), and for the API also by
+/// full-text match of titles, descriptions and tags, fused by reciprocal rank.
+/// </summary>
+public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvider clock, IOptions<LibraryOptions> options)
 {
     /// <summary>How many nearest keyframes to read per phrase before grouping them into shots.</summary>
     private const int KeyframesPerPhrase = 100;
+    private const int TextHits = 50;
 
-    public async Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, string text, int limit, CancellationToken cancellationToken)
+    /// <summary>Shots for a video: scored by CLIP similarity, which the timeline compares across sentences.</summary>
+    public Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, string text, int limit, CancellationToken cancellationToken) =>
+        VectorSearchAsync(new LibraryFilter(tenantId, clock.GetUtcNow()), text, limit, cancellationToken);
+
+    public async Task<IReadOnlyList<ShotCandidate>> VectorSearchAsync(LibraryFilter filter, string text, int limit, CancellationToken cancellationToken)
+    {
+        var (ranked, _) = await VectorRankAsync(filter, text, cancellationToken);
+        return ranked.Take(limit).ToList();
+    }
+
+    /// <summary>The library search of the API: vector and full-text rankings fused by RRF, each hit saying what matched.</summary>
+    public async Task<IReadOnlyList<LibraryHit>> HybridSearchAsync(LibraryFilter filter, string text, int limit, CancellationToken cancellationToken)
+    {
+        var (vector, thumbnails) = await VectorRankAsync(filter, text, cancellationToken);
+        var terms = TextTerms.Tokenize(text).Distinct(StringComparer.Ordinal).ToList();
+        var textAssets = await TextRankAsync(filter, terms, cancellationToken);
+
+        // Text ranks assets; each stands for its best vector-ranked shot, or its first usable shot.
+        var bestShotOfAsset = vector.GroupBy(c => c.AssetId).ToDictionary(g => g.Key, g => g.First());
+        var missing = textAssets.Select(a => a.AssetId).Where(id => !bestShotOfAsset.ContainsKey(id)).ToList();
+        foreach (var first in await FirstUsableShotsAsync(filter, missing, cancellationToken))
+        {
+            bestShotOfAsset[first.Candidate.AssetId] = first.Candidate;
+            thumbnails[first.Candidate.ShotId] = first.ThumbnailKey;
+        }
+        var textShots = textAssets.Where(a => bestShotOfAsset.ContainsKey(a.AssetId)).Select(a => bestShotOfAsset[a.AssetId]).ToList();
+        var matchedTerms = textAssets.ToDictionary(a => a.AssetId, a => (IReadOnlyList<string>)terms.Intersect(a.Terms.Split(' ')).ToList());
+
+        var byShot = vector.Concat(textShots).GroupBy(c => c.ShotId).ToDictionary(g => g.Key, g => g.First());
+        var fused = RankFusion.Fuse<Guid>([vector.Select(c => c.ShotId).ToList(), textShots.Select(c => c.ShotId).ToList()]);
+        return fused.Take(limit).Select(f =>
+        {
+            var shot = byShot[f.Item];
+            var inVector = f.Ranks[0] is not null;
+            return new LibraryHit(
+                inVector ? shot : shot with { MatchedPhrase = "" },
+                Math.Round(f.Score, 6), inVector ? shot.Score : null, f.Ranks[0], f.Ranks[1],
+                f.Ranks[1] is not null ? matchedTerms[shot.AssetId] : [], thumbnails.GetValueOrDefault(shot.ShotId));
+        }).ToList();
+    }
+
+    private async Task<(List<ShotCandidate> Ranked, Dictionary<Guid, string?> Thumbnails)> VectorRankAsync(
+        LibraryFilter filter, string text, CancellationToken cancellationToken)
     {
         var phrases = QueryPhrases.For(text, Languages.Detect(text));
         var embeddings = clip.EmbedTexts(phrases);
         var best = new Dictionary<Guid, ShotCandidate>();
+        var thumbnails = new Dictionary<Guid, string?>();
         for (var p = 0; p < phrases.Count; p++)
         {
-            var query = new Vector(embeddings[p]);
-            var nearest = await db.Keyframes
-                .Where(k => k.TenantId == tenantId && k.Shot!.Asset!.Status == AssetStatus.Ready)
-                .OrderBy(k => k.Embedding.CosineDistance(query))
-                .Take(KeyframesPerPhrase)
-                .Select(k => new
-                {
-                    k.ShotId,
-                    k.Shot!.AssetId,
-                    k.Shot.Asset!.Kind,
-                    k.Shot.Asset.Title,
-                    k.Shot.StartSeconds,
-                    k.Shot.EndSeconds,
-                    k.TimeSeconds,
-                    Distance = k.Embedding.CosineDistance(query),
-                })
-                .ToListAsync(cancellationToken);
-            foreach (var k in nearest)
+            foreach (var k in await NearestKeyframesAsync(filter, new Vector(embeddings[p]), KeyframesPerPhrase, cancellationToken))
             {
                 var score = Math.Round(1 - k.Distance, 6);
+                thumbnails[k.ShotId] = k.ThumbnailKey;
                 if (best.TryGetValue(k.ShotId, out var seen) && seen.Score >= score) continue;
-                best[k.ShotId] = new ShotCandidate(k.ShotId, k.AssetId, k.Kind, k.Title, score, k.StartSeconds, k.EndSeconds, k.TimeSeconds, phrases[p]);
+                best[k.ShotId] = new ShotCandidate(k.ShotId, k.AssetId, k.Kind, k.Title, score, k.ShotStart, k.ShotEnd, k.Time, phrases[p], k.Credit, k.Licence);
             }
         }
-        return best.Values.OrderByDescending(c => c.Score).Take(limit).ToList();
+        return (best.Values.OrderByDescending(c => c.Score).ToList(), thumbnails);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> usable keyframes nearest to <paramref name="query"/> that pass the filter.
+    /// The HNSW index is searched before the filter applies, so a plain index scan returns fewer rows than asked
+    /// when most neighbours belong to other tenants or expired assets; pgvector 0.8's iterative scan keeps
+    /// searching until enough pass. relaxed_order may return rows slightly out of order: callers sort.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyframeHit>> NearestKeyframesAsync(LibraryFilter filter, Vector query, int count, CancellationToken cancellationToken)
+    {
+        var efSearch = Math.Clamp(Math.Max(options.Value.EfSearch, count), 1, 1000).ToString(CultureInfo.InvariantCulture);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async ct =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // set_config(..., true) is SET LOCAL: the settings end with this transaction and never leak into the pool.
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('hnsw.ef_search', {efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", ct);
+            var rows = await Usable(filter)
+                .OrderBy(k => k.Embedding.CosineDistance(query))
+                .Take(count)
+                .Select(k => new KeyframeHit(k.Id, k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
+                    k.TimeSeconds, k.Embedding.CosineDistance(query), k.Shot.Asset.CreditLine, k.Shot.Asset.Licence, k.Shot.ThumbnailKey))
+                .ToListAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (IReadOnlyList<KeyframeHit>)rows.OrderBy(r => r.Distance).ToList();
+        }, cancellationToken);
+    }
+
+    private IQueryable<Keyframe> Usable(LibraryFilter filter)
+    {
+        var keyframes = db.Keyframes.AsNoTracking().Where(k =>
+            k.TenantId == filter.TenantId && k.Usable &&
+            k.Shot!.Asset!.Status == AssetStatus.Ready &&
+            (k.Shot.Asset.ExpiresAt == null || k.Shot.Asset.ExpiresAt > filter.Now));
+        if (filter.Licences is { Count: > 0 } licences)
+            keyframes = keyframes.Where(k => k.Shot!.Asset!.Licence != null && licences.Contains(k.Shot.Asset.Licence));
+        return keyframes;
+    }
+
+    private async Task<List<(Guid AssetId, string Terms)>> TextRankAsync(LibraryFilter filter, IReadOnlyList<string> terms, CancellationToken cancellationToken)
+    {
+        if (TextTerms.OrQuery(terms) is not { } tsquery) return [];
+        var assets = db.Assets.AsNoTracking().Where(a =>
+            a.TenantId == filter.TenantId && a.Status == AssetStatus.Ready && (a.ExpiresAt == null || a.ExpiresAt > filter.Now) &&
+            a.SearchVector!.Matches(EF.Functions.ToTsQuery("simple", tsquery)));
+        if (filter.Licences is { Count: > 0 } licences)
+            assets = assets.Where(a => a.Licence != null && licences.Contains(a.Licence));
+        var rows = await assets
+            .OrderByDescending(a => a.SearchVector!.RankCoverDensity(EF.Functions.ToTsQuery("simple", tsquery)))
+            .ThenBy(a => a.Id)
+            .Take(TextHits)
+            .Select(a => new { a.Id, a.SearchTerms })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => (r.Id, r.SearchTerms)).ToList();
+    }
+
+    private async Task<List<(ShotCandidate Candidate, string? ThumbnailKey)>> FirstUsableShotsAsync(
+        LibraryFilter filter, IReadOnlyList<Guid> assetIds, CancellationToken cancellationToken)
+    {
+        if (assetIds.Count == 0) return [];
+        var keyframes = await Usable(filter).Where(k => assetIds.Contains(k.Shot!.AssetId))
+            .Select(k => new { k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
+                k.TimeSeconds, k.Sharpness, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence, k.Shot.ThumbnailKey })
+            .ToListAsync(cancellationToken);
+        return keyframes.GroupBy(k => k.AssetId).Select(asset =>
+        {
+            var shot = asset.GroupBy(k => k.ShotId).OrderBy(s => s.First().StartSeconds).First();
+            var k = shot.MaxBy(x => x.Sharpness)!;
+            return (new ShotCandidate(k.ShotId, k.AssetId, k.Kind, k.Title, 0, k.StartSeconds, k.EndSeconds, k.TimeSeconds, "", k.CreditLine, k.Licence), k.ThumbnailKey);
+        }).ToList();
     }
 }

@@ -9,15 +9,21 @@ public sealed class MediaOptions
     public string FfmpegPath { get; set; } = "ffmpeg";
     public string FfprobePath { get; set; } = "ffprobe";
     /// <summary>Demuxers an uploaded file may use. No playlists (hls, dash, concat): they read other files.</summary>
-    public string[] AllowedFormats { get; set; } =
+    public static readonly string[] DefaultAllowedFormats =
     [
         "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "mpegts", "mxf", "flv",
         "image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif", "gif_pipe",
     ];
+
+    public string[] AllowedFormats { get; set; } = DefaultAllowedFormats;
     public long MaxPixels { get; set; } = 4096L * 4096;
     public double MaxDurationSeconds { get; set; } = 3 * 60 * 60;
     public int MaxStreams { get; set; } = 8;
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The input options every ffmpeg/ffprobe run on a library file starts with.</summary>
+    public static IReadOnlyList<string> SafeInputOptionsFor(IEnumerable<string> allowedFormats) =>
+        ["-protocol_whitelist", "file", "-format_whitelist", string.Join(',', allowedFormats)];
 }
 
 /// <summary>What ffprobe found in a file, after the limits were checked.</summary>
@@ -33,26 +39,40 @@ public sealed class MediaProbe(IOptions<MediaOptions> options)
     private readonly MediaOptions _options = options.Value;
 
     /// <summary>The input options every ffmpeg/ffprobe run on a library file starts with.</summary>
-    public IReadOnlyList<string> SafeInputOptions =>
-        ["-protocol_whitelist", "file", "-format_whitelist", string.Join(',', _options.AllowedFormats)];
+    public IReadOnlyList<string> SafeInputOptions => MediaOptions.SafeInputOptionsFor(_options.AllowedFormats);
 
+    /// <summary>
+    /// Reads the container's description, checks it against the limits, then decodes the first picture:
+    /// a header can describe a file whose data is missing (a truncated upload), and only decoding tells.
+    /// </summary>
     public async Task<MediaInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
     {
         if (new FileInfo(path).Length == 0) throw new MediaRejectedException("The file is empty.");
-        ToolResult result;
+        var input = "file:" + Path.GetFullPath(path);
+        var result = await RunAsync(_options.FfprobePath,
+            ["-v", "error", .. SafeInputOptions, "-show_format", "-show_streams", "-of", "json", "-i", input], cancellationToken);
+        if (result.ExitCode != 0)
+            throw new MediaRejectedException("The file is not a supported image or video: " + FirstLine(result.StandardError));
+        var info = Interpret(result.StandardOutputText);
+
+        var decode = await RunAsync(_options.FfmpegPath,
+            ["-nostdin", "-hide_banner", "-v", "error", "-xerror", .. SafeInputOptions, "-i", input, "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"],
+            cancellationToken);
+        if (decode.ExitCode != 0 || decode.StandardError.Contains("Output file is empty", StringComparison.Ordinal))
+            throw new MediaRejectedException("The picture could not be decoded: " + FirstLine(decode.StandardError));
+        return info;
+    }
+
+    private async Task<ToolResult> RunAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
         try
         {
-            result = await ToolProcess.RunAsync(_options.FfprobePath,
-                ["-v", "error", .. SafeInputOptions, "-show_format", "-show_streams", "-of", "json", "-i", path],
-                _options.ProbeTimeout, cancellationToken);
+            return await ToolProcess.RunAsync(tool, arguments, _options.ProbeTimeout, cancellationToken);
         }
         catch (ToolFailedException e)
         {
             throw new MediaRejectedException($"The file could not be read as media ({e.Message}).");
         }
-        if (result.ExitCode != 0)
-            throw new MediaRejectedException("The file is not a supported image or video: " + FirstLine(result.StandardError));
-        return Interpret(result.StandardOutputText);
     }
 
     internal MediaInfo Interpret(string ffprobeJson)
@@ -65,7 +85,8 @@ public sealed class MediaProbe(IOptions<MediaOptions> options)
         var allStreams = streams.EnumerateArray().ToList();
         if (allStreams.Count > _options.MaxStreams)
             throw new MediaRejectedException($"The file has {allStreams.Count} streams; at most {_options.MaxStreams} are accepted.");
-        var videos = allStreams.Where(s => s.GetProperty("codec_type").GetString() == "video").ToList();
+        // Cover art in an audio file is a "video" stream too, but it is no picture to cut into a video.
+        var videos = allStreams.Where(s => s.GetProperty("codec_type").GetString() == "video" && !IsAttachedPicture(s)).ToList();
         var audioCount = allStreams.Count(s => s.GetProperty("codec_type").GetString() == "audio");
         if (videos.Count == 0) throw new MediaRejectedException("The file has no picture: a video or image is needed.");
         var video = videos[0];
@@ -86,6 +107,9 @@ public sealed class MediaProbe(IOptions<MediaOptions> options)
         var frameRate = ParseRate(video.TryGetProperty("avg_frame_rate", out var r) ? r.GetString() : null);
         return new MediaInfo(formatName, isStill, width, height, isStill ? 0 : duration, frameRate, audioCount);
     }
+
+    private static bool IsAttachedPicture(JsonElement stream) =>
+        stream.TryGetProperty("disposition", out var disposition) && disposition.TryGetProperty("attached_pic", out var flag) && flag.GetInt32() == 1;
 
     private static double? ParseDouble(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;

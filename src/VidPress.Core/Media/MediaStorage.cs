@@ -112,6 +112,8 @@ public static class StorageKeys
 {
     public static string AssetFolder(Guid tenantId, Guid assetId) => $"tenants/{tenantId:N}/assets/{assetId:N}";
     public static string AssetOriginal(Guid tenantId, Guid assetId, string extension) => $"{AssetFolder(tenantId, assetId)}/original{extension}";
+    public static string AssetShotsFolder(Guid tenantId, Guid assetId) => $"{AssetFolder(tenantId, assetId)}/shots";
+    public static string ShotThumbnail(Guid tenantId, Guid assetId, Guid shotId) => $"{AssetShotsFolder(tenantId, assetId)}/{shotId:N}.jpg";
     public static string VideoFolder(Guid tenantId, Guid videoId) => $"tenants/{tenantId:N}/videos/{videoId:N}";
     public static string Narration(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/narration.wav";
     public static string Output(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/video.mp4";

@@ -102,9 +102,9 @@ public static class ToolProcess
 
     /// <summary>Runs the tool and throws <see cref="ToolFailedException"/> unless it exits with 0.</summary>
     public static async Task<ToolResult> RunCheckedAsync(
-        string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
+        string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default, Stream? standardInput = null)
     {
-        var result = await RunAsync(fileName, arguments, timeout, cancellationToken);
+        var result = await RunAsync(fileName, arguments, timeout, cancellationToken, standardInput);
         if (result.ExitCode != 0)
             throw new ToolFailedException(fileName, $"exited with {result.ExitCode}: {LastLines(result.StandardError, 5)}");
         return result;

@@ -38,12 +38,15 @@ public class ServiceFixture : IAsyncLifetime
     public string StorageRoot { get; } = Path.Combine(Path.GetTempPath(), "vidpress-test-" + Guid.NewGuid().ToString("N")[..8]);
     public string WorkFolder => Path.Combine(StorageRoot, "test-work");
 
+    /// <summary>Configuration a fixture's service runs with on top of the test defaults.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkFolder);
         Database = await TestDatabase.CreateAsync();
         Webhooks = await WebhookReceiver.StartAsync();
-        Factory = new VidPressFactory(Database, StorageRoot);
+        Factory = new VidPressFactory(Database, StorageRoot, Settings);
         Client = Factory.CreateClient();
         Client.Timeout = TimeSpan.FromMinutes(5);
     }

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using VidPress.Core.Embeddings;
+using VidPress.Core.Library;
+using VidPress.IntegrationTests.Infrastructure;
+
+namespace VidPress.IntegrationTests.Library;
+
+[Collection(MediaLibraryCollection.Name)]
+public sealed class LibrarySearchTests(MediaLibraryFixture service)
+{
+    private string Work(string name) => Path.Combine(service.WorkFolder, Guid.NewGuid().ToString("N")[..8] + "-" + name);
+
+    private async Task<string> PngAsync(string colour, string shape, int variant)
+    {
+        var path = Work($"{colour}-{shape}.png");
+        await ShapeDrawings.Draw(colour, shape, variant).SavePngAsync(path);
+        return path;
+    }
+
+    [Fact]
+    public async Task Clip_of_three_shapes_one_after_another_has_three_shots_with_thumbnails()
+    {
+        var clip = await ShapeDrawings.SequenceClipAsync(service.WorkFolder, "three-shapes",
+            [ShapeDrawings.Draw("red", "circle", 0), ShapeDrawings.Draw("blue", "square", 1), ShapeDrawings.Draw("green", "triangle", 2)], 2.5);
+        var asset = await service.AddAsync(clip, "three-shapes.mp4", new Dictionary<string, string> { ["title"] = "sequence of shapes" });
+        Assert.Equal(3, asset.GetProperty("shots").GetInt32());
+
+        var id = asset.GetProperty("id").GetGuid();
+        var shots = await service.Database.ScalarAsync<string>(
+            $"select string_agg(round(\"StartSeconds\"::numeric, 1)::text, ',' order by \"StartSeconds\") from shots where \"AssetId\" = '{id}'");
+        Assert.Equal("0.0,2.5,5.0", shots);
+
+        var hit = (await service.SearchAsync("a blue square")).First(h => h.GetProperty("assetId").GetGuid() == id);
+        Assert.InRange(hit.GetProperty("bestTime").GetDouble(), 2.5, 5.0);
+        var thumbnailUrl = hit.GetProperty("thumbnailUrl").GetString()!;
+        using var thumbnail = await service.Client.GetAsync(thumbnailUrl);
+        Assert.Equal(HttpStatusCode.OK, thumbnail.StatusCode);
+        Assert.Equal("image/jpeg", thumbnail.Content.Headers.ContentType?.MediaType);
+        var jpeg = Work("thumb.jpg");
+        await File.WriteAllBytesAsync(jpeg, await thumbnail.Content.ReadAsByteArrayAsync());
+        Assert.Equal(320, Media.Stream(await Media.ProbeAsync(jpeg), "video").GetProperty("width").GetInt32());
+    }
+
+    [Fact]
+    public async Task Yellow_square_is_found_first_among_all_24_shapes_and_an_expired_one_never()
+    {
+        // The drawings must be what tiny-clip knows, or this test would test the drawings.
+        using (var clip = new ClipModel(new ClipOptions { ModelPath = Repository.Path("models", "tiny-clip") }))
+        {
+            var labels = ShapeDrawings.Colours.SelectMany(c => ShapeDrawings.Shapes.Select(s => $"a {c} {s}")).ToList();
+            var texts = clip.EmbedTexts(labels);
+            var pictures = clip.EmbedImages(ShapeDrawings.Colours.SelectMany(c => ShapeDrawings.Shapes.Select(s => ShapeDrawings.Draw(c, s, 1))).ToList());
+            for (var i = 0; i < labels.Count; i++)
+                Assert.Equal(labels[i], labels[Enumerable.Range(0, labels.Count).MaxBy(t => Dot(pictures[i], texts[t]))]);
+        }
+
+        var ids = new Dictionary<string, Guid>();
+        var number = 0;
+        foreach (var colour in ShapeDrawings.Colours)
+        foreach (var shape in ShapeDrawings.Shapes)
+        {
+            // Neutral titles: the vector side alone must find the shape.
+            var asset = await service.AddAsync(await PngAsync(colour, shape, 1), $"picture-{++number}.png",
+                new Dictionary<string, string> { ["title"] = $"archive picture {number}", ["credit"] = "Archive" });
+            ids[$"{colour} {shape}"] = asset.GetProperty("id").GetGuid();
+        }
+        var expired = (await service.AddAsync(await PngAsync("yellow", "square", 3), "expired.png", new Dictionary<string, string>
+        {
+            ["title"] = "yellow square from an agency", ["licence"] = "agency", ["credit"] = "Agency", ["expiresAt"] = "2020-01-01",
+        })).GetProperty("id").GetGuid();
+
+        var hits = await service.SearchAsync("a yellow square", 50);
+        Assert.Equal(ids["yellow square"], hits[0].GetProperty("assetId").GetGuid());
+        Assert.Equal("a yellow square", hits[0].GetProperty("matchedPhrase").GetString());
+        Assert.DoesNotContain(hits, h => h.GetProperty("assetId").GetGuid() == expired);
+        // The title words match the expired asset's text, and still it stays out.
+        Assert.DoesNotContain(await service.SearchAsync("yellow square agency", 50), h => h.GetProperty("assetId").GetGuid() == expired);
+
+        // The search a video's retrieval stage runs filters the same way.
+        await using var scope = service.Factory.Services.CreateAsyncScope();
+        var forVideo = await scope.ServiceProvider.GetRequiredService<ShotSearch>().SearchAsync(VidPress.Core.Data.Tenant.DefaultId, "A yellow square was seen.", 50, CancellationToken.None);
+        Assert.Equal(ids["yellow square"], forVideo[0].AssetId);
+        Assert.Equal("Archive", forVideo[0].Credit);
+        Assert.DoesNotContain(forVideo, c => c.AssetId == expired);
+    }
+
+    [Fact]
+    public async Task Black_and_blank_frames_are_never_returned()
+    {
+        var black = Work("black.png");
+        await VidPress.Core.Media.RgbImage.Filled(480, 270, 0, 0, 0).SavePngAsync(black);
+        var blank = Work("blank.png");
+        await VidPress.Core.Media.RgbImage.Filled(480, 270, 250, 210, 40).SavePngAsync(blank);
+        var blackId = (await service.AddAsync(black, "black.png", new Dictionary<string, string> { ["title"] = "black square slate" })).GetProperty("id").GetGuid();
+        var blankId = (await service.AddAsync(blank, "blank.png", new Dictionary<string, string> { ["title"] = "yellow square card" })).GetProperty("id").GetGuid();
+        Assert.Equal(2L, await service.Database.ScalarAsync<long>(
+            $"select count(*) from keyframes k join shots s on s.\"Id\" = k.\"ShotId\" where s.\"AssetId\" in ('{blackId}', '{blankId}') and not k.\"Usable\""));
+        foreach (var query in new[] { "a black square", "a yellow square", "black square slate", "yellow square card" })
+            Assert.DoesNotContain(await service.SearchAsync(query, 100), h => h.GetProperty("assetId").GetGuid() is var id && (id == blackId || id == blankId));
+    }
+
+    [Fact]
+    public async Task Chinese_title_is_found_by_full_text_and_says_which_terms_matched()
+    {
+        var asset = await service.AddAsync(await PngAsync("red", "circle", 4), "tiananmen.png", new Dictionary<string, string>
+        {
+            ["title"] = "北京天安门广场夜景", ["description"] = "Night view of the square", ["tags"] = "北京,landmark",
+        });
+        var hits = await service.SearchAsync("天安门");
+        var hit = hits.First();
+        Assert.Equal(asset.GetProperty("id").GetGuid(), hit.GetProperty("assetId").GetGuid());
+        Assert.Equal(1, hit.GetProperty("textRank").GetInt32());
+        Assert.Equal("天安,安门", string.Join(",", hit.GetProperty("matchedTerms").EnumerateArray().Select(t => t.GetString())));
+        var byTag = (await service.SearchAsync("landmark")).First();
+        Assert.Equal(asset.GetProperty("id").GetGuid(), byTag.GetProperty("assetId").GetGuid());
+    }
+
+    [Fact]
+    public async Task Same_file_twice_returns_the_existing_asset()
+    {
+        var path = await PngAsync("orange", "triangle", 2);
+        var first = await service.AddAsync(path, "orange.png", new Dictionary<string, string> { ["title"] = "first upload" });
+        using var again = await service.UploadAsync(path, "orange-again.png", new Dictionary<string, string> { ["title"] = "second upload" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var second = JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(first.GetProperty("id").GetGuid(), second.GetProperty("id").GetGuid());
+        Assert.Equal("first upload", second.GetProperty("title").GetString());
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"select count(*) from assets where \"Sha256\" = '{first.GetProperty("sha256").GetString()}'"));
+    }
+
+    [Fact]
+    public async Task Delete_removes_rows_and_files()
+    {
+        var clip = await ShapeDrawings.SequenceClipAsync(service.WorkFolder, "to-delete", [ShapeDrawings.Draw("purple", "square", 0)], 3);
+        var id = (await service.AddAsync(clip, "to-delete.mp4")).GetProperty("id").GetGuid();
+        var folder = Path.Combine(service.StorageRoot, "tenants", VidPress.Core.Data.Tenant.DefaultId.ToString("N"), "assets", id.ToString("N"));
+        Assert.True(Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Count() >= 2, "original and thumbnail");
+
+        using var delete = await service.Client.DeleteAsync($"/library/assets/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        using var get = await service.Client.GetAsync($"/library/assets/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.False(Directory.Exists(folder));
+        Assert.Equal(0L, await service.Database.ScalarAsync<long>($"select count(*) from shots where \"AssetId\" = '{id}'"));
+        using var again = await service.Client.DeleteAsync($"/library/assets/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    private static double Dot(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
+}
