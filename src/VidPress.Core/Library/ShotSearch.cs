@@ -16,9 +16,15 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip)
     /// <summary>How many nearest keyframes to read per phrase before grouping them into shots.</summary>
     private const int KeyframesPerPhrase = 100;
 
-    public async Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, string text, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, string text, int limit, CancellationToken cancellationToken) =>
+        SearchAsync(tenantId, QueryPhrases.For(text, Languages.Detect(text)), limit, cancellationToken);
+
+    /// <summary>Searches by the sentence's anchor points and keywords before its text.</summary>
+    public Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, ScriptSentence sentence, string language, int limit, CancellationToken cancellationToken) =>
+        SearchAsync(tenantId, QueryPhrases.For(sentence, language), limit, cancellationToken);
+
+    private async Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, IReadOnlyList<string> phrases, int limit, CancellationToken cancellationToken)
     {
-        var phrases = QueryPhrases.For(text, Languages.Detect(text));
         var embeddings = clip.EmbedTexts(phrases);
         var best = new Dictionary<Guid, ShotCandidate>();
         for (var p = 0; p < phrases.Count; p++)
