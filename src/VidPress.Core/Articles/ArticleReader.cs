@@ -101,7 +101,9 @@ public sealed partial class ArticleReader(IHttpClientFactory httpClientFactory, 
     [
         "ad", "ads", "advert", "advertisement", "adsbygoogle", "sponsor", "sponsored", "promo", "banner", "related", "recommend",
         "recommended", "share", "social", "newsletter", "subscribe", "comment", "comments", "breadcrumb", "sidebar", "menu",
-        "popular", "trending", "more-news", "read-more", "outbrain", "taboola", "caption", "credit", "byline-share",
+        "popular", "trending", "outbrain", "taboola", "caption", "credit", "footer", "copyright", "more-news", "read-more",
+        // Datelines, sources and bylines are read out as sentences otherwise ("2024年06月03日 来源：科技日报").
+        "byline", "dateline", "source", "meta", "info", "author", "editor", "timestamp",
     ];
 
     internal static Article Extract(string html, string url)
@@ -158,13 +160,18 @@ public sealed partial class ArticleReader(IHttpClientFactory httpClientFactory, 
     {
         var paragraphs = new List<string>();
         if (root is null) return paragraphs;
+        var trailingHeadings = 0;
         foreach (var block in root.QuerySelectorAll("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre"))
         {
             // A block inside another block is read with its parent.
             if (block.ParentElement?.Closest("p, li, blockquote, pre") is not null) continue;
             var text = Normalise(block.TextContent);
-            if (text.Length > 0) paragraphs.Add(text);
+            if (text.Length == 0) continue;
+            paragraphs.Add(text);
+            trailingHeadings = block.LocalName is ['h', _] ? trailingHeadings + 1 : 0;
         }
+        // A heading with nothing after it heads a list of links ("More news", "相关阅读"), not a part of the story.
+        paragraphs.RemoveRange(paragraphs.Count - trailingHeadings, trailingHeadings);
         if (paragraphs.Count == 0)
         {
             var text = Normalise(root.TextContent);

@@ -188,6 +188,10 @@ public static partial class Entities
         if (words.Count == 0) return null;
         var text = string.Join(' ', words);
 
+        // "Acme Robotics" after "Acme Robotics Inc." is the same company, not a person called Acme Robotics.
+        // A single word is not shortened this way: "Kenya" stays a place beside "Kenya Medical Research Institute".
+        if (words.Count > 1 && known.FirstOrDefault(k => k.Kind == AnchorKind.Organisation && k.Text.StartsWith(text + " ", StringComparison.Ordinal)) is { Text: not null } shortened)
+            return shortened;
         if (known.FirstOrDefault(k => k.Text == text) is { Text: not null } same) return same;
         if (OrgLastWords.Contains(words[^1]) || OrgFirstWords.Contains(words[0]))
         {

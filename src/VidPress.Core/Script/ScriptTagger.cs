@@ -98,7 +98,7 @@ public static class ScriptTagger
             {
                 var lower = raw.ToLowerInvariant();
                 if (lower.Length <= 2 || Words.IsStopWord(lower) || !lower.Any(char.IsLetter) || lower.Any(char.IsDigit)) continue;
-                // Capitalised words belong to names, handled as entities.
+                // Acronyms and mixed-case brands are names, which the entities already cover.
                 if (char.IsUpper(raw[0]) && raw.Skip(1).Any(char.IsUpper)) continue;
                 var stem = Words.Stem(lower);
                 if (entityWords.Contains(stem)) continue;
@@ -134,6 +134,7 @@ public static class ScriptTagger
 /// <summary>The newsroom desk an article belongs to, from the words it uses.</summary>
 public static class Topics
 {
+    // Only words that point at one desk: Chinese "研究" and "发现" appear in reports of every kind.
     private static readonly (string Topic, string[] English, string[] Chinese)[] Desks =
     [
         ("politics", ["election", "government", "parliament", "minister", "president", "vote", "policy", "senate", "congress", "diplomat", "summit", "treaty", "sanction"],
@@ -149,7 +150,7 @@ public static class Topics
         ("environment", ["climate", "emissions", "pollution", "energy", "renewable", "wildlife", "flood", "drought", "carbon", "solar", "wind"],
             ["气候", "排放", "污染", "能源", "环保", "洪水", "干旱", "碳", "光伏", "风电", "生态"]),
         ("science", ["research", "scientists", "study", "space", "discovery", "telescope", "species", "mission", "laboratory"],
-            ["研究", "科学家", "太空", "发现", "航天", "望远镜", "物种", "实验室", "探测"]),
+            ["科学家", "科研", "太空", "航天", "望远镜", "物种", "探测", "考古", "天文"]),
         ("transport", ["transport", "bus", "buses", "rail", "railway", "train", "traffic", "airport", "airline", "road", "commuters"],
             ["交通", "公交", "铁路", "高铁", "地铁", "机场", "航空", "道路", "通勤"]),
         ("education", ["school", "schools", "students", "teachers", "education", "university", "exam", "pupils"],
