@@ -3,6 +3,7 @@ using Hangfire.PostgreSql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using VidPress.Core.Articles;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
@@ -46,8 +47,10 @@ public static class VidPressServices
         services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks");
         services.AddOptions<JobOptions>().BindConfiguration("Jobs");
 
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.AddHttpClient(OutboundHttp.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value))
+            .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>()))
             .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
 
         services.AddSingleton<IMediaStorage, LocalDiskStorage>();

@@ -19,11 +19,16 @@ public sealed record CreateVideoRequest(
     double? TargetDurationSeconds,
     string? AspectRatio,
     string? Resolution,
-    string? CallbackUrl);
+    string? CallbackUrl,
+    IReadOnlyList<ScriptSentenceRequest>? Script = null);
 
 public sealed record DeliveryResponse(string WebhookId, string EventType, string Url, int Attempt, int? StatusCode, bool Succeeded, string? Error, DateTimeOffset CreatedAt);
 
-public sealed record VideoLinks(string Self, string? File, string? Timeline, string? Poster);
+
+/// <summary>One sentence of a caller's own script: narrated as written, with the keywords and asset they chose.</summary>
+public sealed record ScriptSentenceRequest(string? Text, IReadOnlyList<string>? Keywords = null, Guid? AssetId = null);
+
+public sealed record VideoLinks(string Self, string? File, string? Timeline, string? Poster, string? Script = null);
 
 public sealed record VideoResponse(
     Guid Id,
@@ -50,12 +55,17 @@ public sealed record VideoResponse(
         new VideoLinks($"/videos/{v.Id}",
             v.OutputKey is null ? null : $"/videos/{v.Id}/file",
             v.Timeline is null ? null : $"/videos/{v.Id}/timeline",
-            v.PosterKey is null ? null : $"/videos/{v.Id}/poster"));
+            v.PosterKey is null ? null : $"/videos/{v.Id}/poster",
+            v.Script is null ? null : $"/videos/{v.Id}/script"));
 }
 
 public static class VideosApi
 {
     public const int MaxTextCharacters = 100_000;
+    public const int MaxScriptSentences = 200;
+    public const int MaxScriptSentenceCharacters = 1000;
+    public const int MaxKeywordsPerSentence = 20;
+    public const int MaxKeywordCharacters = 100;
 
     public static IEndpointRouteBuilder MapVideosApi(this IEndpointRouteBuilder app)
     {
@@ -63,6 +73,7 @@ public static class VideosApi
         videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video");
         videos.MapGet("/", ListAsync).WithName("ListVideos");
         videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo");
+        videos.MapGet("/{id:guid}/script", GetScriptAsync).WithName("GetVideoScript").WithSummary("The narration script with tags and anchor points");
         videos.MapGet("/{id:guid}/timeline", GetTimelineAsync).WithName("GetVideoTimeline");
         videos.MapGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile");
         videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster");
@@ -74,6 +85,7 @@ public static class VideosApi
         CreateVideoRequest body, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
         var problems = Validate(body);
+        if (problems.Count == 0) await ValidatePinnedAssetsAsync(body, db, tenant, problems, ct);
         if (problems.Count > 0) return Problems.Validation(problems);
 
         var now = clock.GetUtcNow();
@@ -88,6 +100,8 @@ public static class VideosApi
                 Text = body.Text, Url = body.Url, Title = body.Title, Language = body.Language is null ? null : Languages.Normalise(body.Language),
                 TargetDurationSeconds = body.TargetDurationSeconds ?? 0, AspectRatio = body.AspectRatio ?? "16:9",
                 Resolution = body.Resolution ?? "720p", CallbackUrl = body.CallbackUrl,
+                Script = body.Script?.Select(s => new CallerSentence(s.Text!.Trim(),
+                    s.Keywords?.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(), s.AssetId)).ToList(),
             },
             CreatedAt = now,
             UpdatedAt = now,
@@ -113,8 +127,11 @@ public static class VideosApi
         var problems = new Dictionary<string, string[]>();
         var hasText = !string.IsNullOrWhiteSpace(body.Text);
         var hasUrl = !string.IsNullOrWhiteSpace(body.Url);
-        if (!hasText && !hasUrl) problems["text"] = ["Give the article as 'text' or as 'url'."];
-        if (hasText && hasUrl) problems["url"] = ["Give either 'text' or 'url', not both."];
+        var hasScript = body.Script is not null;
+        var given = (hasText ? 1 : 0) + (hasUrl ? 1 : 0) + (hasScript ? 1 : 0);
+        if (given == 0) problems["text"] = ["Give the article as 'text' or 'url', or your own 'script'."];
+        if (given > 1) problems[hasScript ? "script" : "url"] = ["Give exactly one of 'text', 'url' and 'script'."];
+        if (hasScript) ValidateScript(body.Script!, problems);
         if (body.Text is { Length: > MaxTextCharacters }) problems["text"] = [$"The text is longer than {MaxTextCharacters} characters."];
         if (hasUrl) TryUrl("url", body.Url!, problems);
         if (!string.IsNullOrWhiteSpace(body.CallbackUrl)) TryUrl("callbackUrl", body.CallbackUrl!, problems);
@@ -127,6 +144,48 @@ public static class VideosApi
         if (!VideoFormat.TryCreate("16:9", body.Resolution ?? "720p", out _))
             problems["resolution"] = [$"One of {string.Join(", ", VideoFormat.Resolutions)}."];
         return problems;
+    }
+
+    private static void ValidateScript(IReadOnlyList<ScriptSentenceRequest?> script, Dictionary<string, string[]> problems)
+    {
+        if (script.Count == 0) { problems["script"] = ["The script has no sentences."]; return; }
+        if (script.Count > MaxScriptSentences) { problems["script"] = [$"The script has {script.Count} sentences; at most {MaxScriptSentences}."]; return; }
+        for (var i = 0; i < script.Count; i++)
+        {
+            var sentence = script[i];
+            var field = $"script[{i}]";
+            if (sentence is null || string.IsNullOrWhiteSpace(sentence.Text)) { problems[$"{field}.text"] = ["The sentence is empty."]; continue; }
+            if (sentence.Text.Length > MaxScriptSentenceCharacters)
+                problems[$"{field}.text"] = [$"The sentence is {sentence.Text.Length} characters long; at most {MaxScriptSentenceCharacters}."];
+            if (sentence.Keywords is { } keywords)
+            {
+                if (keywords.Count > MaxKeywordsPerSentence) problems[$"{field}.keywords"] = [$"At most {MaxKeywordsPerSentence} keywords."];
+                else if (keywords.Any(k => string.IsNullOrWhiteSpace(k) || k.Length > MaxKeywordCharacters))
+                    problems[$"{field}.keywords"] = [$"Keywords must be non-empty and at most {MaxKeywordCharacters} characters."];
+            }
+            if (sentence.AssetId == Guid.Empty) problems[$"{field}.assetId"] = ["Not an asset id."];
+        }
+    }
+
+    /// <summary>A pinned asset must be one of the tenant's own, ready to use; another tenant's id reads as unknown.</summary>
+    private static async Task ValidatePinnedAssetsAsync(CreateVideoRequest body, VidPressDbContext db, TenantContext tenant, Dictionary<string, string[]> problems, CancellationToken ct)
+    {
+        if (body.Script is null) return;
+        var pinned = body.Script.Select(s => s.AssetId).OfType<Guid>().Distinct().ToList();
+        if (pinned.Count == 0) return;
+        var ready = await db.Assets.AsNoTracking()
+            .Where(a => a.TenantId == tenant.TenantId && pinned.Contains(a.Id) && a.Status == AssetStatus.Ready)
+            .Select(a => a.Id).ToListAsync(ct);
+        for (var i = 0; i < body.Script.Count; i++)
+            if (body.Script[i].AssetId is { } id && !ready.Contains(id))
+                problems[$"script[{i}].assetId"] = [$"No ready asset {id} in your library."];
+    }
+
+    private static async Task<Results<Ok<ScriptDocument>, ProblemHttpResult>> GetScriptAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)
+    {
+        var video = await Find(db, tenant, id, ct);
+        if (video is null) return Problems.NotFound("video", id);
+        return video.Script is null ? Problems.NotReady("The script is not written yet.") : TypedResults.Ok(video.Script);
     }
 
     private static void TryUrl(string field, string url, Dictionary<string, string[]> problems)

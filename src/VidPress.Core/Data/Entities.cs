@@ -59,6 +59,8 @@ public sealed record VideoRequest
     public required string AspectRatio { get; init; }
     public required string Resolution { get; init; }
     public string? CallbackUrl { get; init; }
+    /// <summary>A script the caller wrote, narrated as given instead of a summary of text or url.</summary>
+    public IReadOnlyList<CallerSentence>? Script { get; init; }
 }
 
 public enum AssetKind { Video, Image }

@@ -73,7 +73,10 @@ public sealed class VideoJob(
         if (video.ArticleText is null)
         {
             await EnterAsync(video, VideoStage.Article, 2, cancellationToken);
-            var article = await articles.ReadAsync(request.Text, request.Url, request.Title, cancellationToken);
+            // A caller's script is the article as far as language detection and the stored text go.
+            var article = request.Script is { Count: > 0 } callerScript
+                ? new Article(request.Title, string.Join("\n\n", callerScript.Select(s => s.Text)))
+                : await articles.ReadAsync(request.Text, request.Url, request.Title, cancellationToken);
             video.ArticleText = article.Text;
             video.Title = article.Title;
             video.Language = request.Language is not null ? Languages.Normalise(request.Language) : Languages.Detect(article.Text);
@@ -82,7 +85,9 @@ public sealed class VideoJob(
         if (video.Script is null)
         {
             await EnterAsync(video, VideoStage.Script, 8, cancellationToken);
-            video.Script = scriptWriter.Write(video.ArticleText, video.Language!, request.TargetDurationSeconds);
+            video.Script = request.Script is { Count: > 0 } callerScript
+                ? scriptWriter.FromCaller(callerScript, video.Language!)
+                : scriptWriter.Write(video.ArticleText, video.Language!, request.TargetDurationSeconds);
         }
         if (video.Narration is null)
         {
@@ -94,7 +99,7 @@ public sealed class VideoJob(
             await EnterAsync(video, VideoStage.Retrieval, 25, cancellationToken);
             var found = new List<SentenceCandidates>();
             foreach (var sentence in video.Script.Sentences)
-                found.Add(new SentenceCandidates(sentence.Index, await shotSearch.SearchAsync(video.TenantId, sentence.Text, _options.CandidatesPerSentence, cancellationToken)));
+                found.Add(new SentenceCandidates(sentence.Index, await shotSearch.SearchAsync(video.TenantId, sentence, video.Script.Language, _options.CandidatesPerSentence, cancellationToken)));
             video.Candidates = new CandidatesDocument(found);
         }
         var format = VideoFormat.Create(request.AspectRatio, request.Resolution);
@@ -102,7 +107,11 @@ public sealed class VideoJob(
         {
             await EnterAsync(video, VideoStage.Timeline, 32, cancellationToken);
             video.Timeline = timelineBuilder.Build(video.Script, video.Narration, video.Candidates, format,
-                new TimelineExtras { ArticleTitle = video.Title });
+                new TimelineExtras
+                {
+                    ArticleTitle = video.Title,
+                    Anchors = video.Script.Sentences.ToDictionary(s => s.Index, s => (IReadOnlyList<AnchorPoint>)s.Anchors),
+                });
         }
         if (video.OutputKey is null)
         {

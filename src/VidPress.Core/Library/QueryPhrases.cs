@@ -23,6 +23,23 @@ public static class QueryPhrases
 
     public static bool IsStopWord(string word) => StopWords.Contains(word);
 
+    /// <summary>
+    /// A script sentence's phrases: its anchor points first (heaviest first), then its keywords, then the
+    /// phrases of its text. Anchors are what the sentence is about in a few words ("Li Wei", "Bank of
+    /// England", "电动汽车"), the short visual phrases CLIP matches best, and the only short phrases a Chinese
+    /// sentence gets at all.
+    /// </summary>
+    public static IReadOnlyList<string> For(ScriptSentence sentence, string language, int maxPhrases = 24)
+    {
+        var phrases = sentence.Anchors.OrderByDescending(a => a.Weight).Select(a => a.Text)
+            .Concat(sentence.Keywords)
+            .Where(p => !string.IsNullOrWhiteSpace(p))
+            .Select(p => p.Trim())
+            .Concat(For(sentence.Text, language, maxPhrases))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        return phrases.Take(maxPhrases).ToList();
+    }
+
     public static IReadOnlyList<string> For(string sentence, string language, int maxPhrases = 24)
     {
         var phrases = new List<string> { sentence };

@@ -37,18 +37,22 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
 
     /// <summary>Shots for a video: scored by CLIP similarity, which the timeline compares across sentences.</summary>
     public Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, string text, int limit, CancellationToken cancellationToken) =>
-        VectorSearchAsync(new LibraryFilter(tenantId, clock.GetUtcNow()), text, limit, cancellationToken);
+        VectorSearchAsync(new LibraryFilter(tenantId, clock.GetUtcNow()), QueryPhrases.For(text, Languages.Detect(text)), limit, cancellationToken);
 
-    public async Task<IReadOnlyList<ShotCandidate>> VectorSearchAsync(LibraryFilter filter, string text, int limit, CancellationToken cancellationToken)
+    /// <summary>Shots for a script sentence, searched by its anchor points and keywords before its text.</summary>
+    public Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, ScriptSentence sentence, string language, int limit, CancellationToken cancellationToken) =>
+        VectorSearchAsync(new LibraryFilter(tenantId, clock.GetUtcNow()), QueryPhrases.For(sentence, language), limit, cancellationToken);
+
+    public async Task<IReadOnlyList<ShotCandidate>> VectorSearchAsync(LibraryFilter filter, IReadOnlyList<string> phrases, int limit, CancellationToken cancellationToken)
     {
-        var (ranked, _) = await VectorRankAsync(filter, text, cancellationToken);
+        var (ranked, _) = await VectorRankAsync(filter, phrases, cancellationToken);
         return ranked.Take(limit).ToList();
     }
 
     /// <summary>The library search of the API: vector and full-text rankings fused by RRF, each hit saying what matched.</summary>
     public async Task<IReadOnlyList<LibraryHit>> HybridSearchAsync(LibraryFilter filter, string text, int limit, CancellationToken cancellationToken)
     {
-        var (vector, thumbnails) = await VectorRankAsync(filter, text, cancellationToken);
+        var (vector, thumbnails) = await VectorRankAsync(filter, QueryPhrases.For(text, Languages.Detect(text)), cancellationToken);
         var terms = TextTerms.Tokenize(text).Distinct(StringComparer.Ordinal).ToList();
         var textAssets = await TextRankAsync(filter, terms, cancellationToken);
 
@@ -77,9 +81,8 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     }
 
     private async Task<(List<ShotCandidate> Ranked, Dictionary<Guid, string?> Thumbnails)> VectorRankAsync(
-        LibraryFilter filter, string text, CancellationToken cancellationToken)
+        LibraryFilter filter, IReadOnlyList<string> phrases, CancellationToken cancellationToken)
     {
-        var phrases = QueryPhrases.For(text, Languages.Detect(text));
         var embeddings = clip.EmbedTexts(phrases);
         var best = new Dictionary<Guid, ShotCandidate>();
         var thumbnails = new Dictionary<Guid, string?>();

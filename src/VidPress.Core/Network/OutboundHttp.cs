@@ -11,6 +11,24 @@ public sealed class NetworkOptions
     public long MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
     public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>
+    /// Loopback ports a test may reach even with <see cref="AllowLoopback"/> off, so one hop can be a local
+    /// test server while every other hop (a redirect, say) is still checked like production. Not bindable
+    /// from configuration, so no deployment can turn it on.
+    /// </summary>
+    internal IReadOnlySet<int> LoopbackPortsForTests { get; set; } = new HashSet<int>();
+}
+
+/// <summary>Turns a host name into addresses. The guard checks what this returns, and connects only to that.</summary>
+public interface IHostResolver
+{
+    Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken);
+}
+
+public sealed class DnsHostResolver : IHostResolver
+{
+    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) => Dns.GetHostAddressesAsync(host, cancellationToken);
 }
 
 /// <summary>A URL the service refuses to contact.</summary>
@@ -25,37 +43,42 @@ public static class OutboundHttp
 {
     public const string ClientName = "vidpress-outbound";
 
-    public static SocketsHttpHandler CreateHandler(NetworkOptions options) => new()
+    public static SocketsHttpHandler CreateHandler(NetworkOptions options, IHostResolver? resolver = null)
     {
-        UseProxy = false,
-        AllowAutoRedirect = true,
-        MaxAutomaticRedirections = options.MaxRedirects,
-        AutomaticDecompression = DecompressionMethods.All,
-        ConnectTimeout = options.Timeout,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectCallback = async (context, cancellationToken) =>
+        resolver ??= new DnsHostResolver();
+        return new SocketsHttpHandler
         {
-            var host = context.DnsEndPoint.Host.Trim('[', ']');
-            var addresses = IPAddress.TryParse(host, out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(host, cancellationToken);
-            if (addresses.Length == 0) throw new BlockedDestinationException($"'{host}' does not resolve.");
-            foreach (var address in addresses)
-                if (!IsAllowed(address, options.AllowLoopback))
-                    throw new BlockedDestinationException($"'{host}' resolves to {address}, which is not a public address.");
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
+            UseProxy = false,
+            AllowAutoRedirect = true,
+            MaxAutomaticRedirections = options.MaxRedirects,
+            AutomaticDecompression = DecompressionMethods.All,
+            ConnectTimeout = options.Timeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            ConnectCallback = async (context, cancellationToken) =>
             {
-                await socket.ConnectAsync(addresses, context.DnsEndPoint.Port, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
+                var host = context.DnsEndPoint.Host.Trim('[', ']');
+                var port = context.DnsEndPoint.Port;
+                var addresses = IPAddress.TryParse(host, out var literal)
+                    ? [literal]
+                    : await resolver.ResolveAsync(host, cancellationToken);
+                if (addresses.Length == 0) throw new BlockedDestinationException($"'{host}' does not resolve.");
+                foreach (var address in addresses)
+                    if (!IsAllowed(address, options.AllowLoopback || options.LoopbackPortsForTests.Contains(port)))
+                        throw new BlockedDestinationException($"'{host}' resolves to {address}, which is not a public address.");
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    await socket.ConnectAsync(addresses, port, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+    }
 
     /// <summary>Only http and https, with a host; checked before any request is made.</summary>
     public static Uri ValidateUrl(string url)

@@ -1,10 +1,11 @@
 using VidPress.Core.Data;
 using VidPress.Core.Library;
+using VidPress.Core.Script;
 
 namespace VidPress.Core.Timeline;
 
 /// <summary>A stretch of picture to fill: one sentence, or one part of a sentence too long for one shot.</summary>
-internal sealed record ClipSlot(int SentenceIndex, int Part, string Text, int StartFrame, int EndFrame, IReadOnlyList<SentenceAnchor> Anchors)
+internal sealed record ClipSlot(int SentenceIndex, int Part, string Text, int StartFrame, int EndFrame, IReadOnlyList<AnchorPoint> Anchors)
 {
     public double Seconds(int fps) => (EndFrame - StartFrame) / (double)fps;
 }
@@ -20,7 +21,7 @@ internal sealed class ShotScoring(TimelineOptions options)
     /// shorter than the clip is itself (it will hold its last frame); a longer one offers back-to-back
     /// windows, its tail, and the window centred on its best keyframe.
     /// </summary>
-    public IEnumerable<ShotSegment> Segments(ShotCandidate shot, double seconds, IReadOnlyList<SentenceAnchor> anchors, ShotDetails details)
+    public IEnumerable<ShotSegment> Segments(ShotCandidate shot, double seconds, IReadOnlyList<AnchorPoint> anchors, ShotDetails details)
     {
         var anchor = AnchorMatch(shot, anchors);
         var quality = Math.Clamp(details.Quality, 0, 1);
@@ -52,7 +53,7 @@ internal sealed class ShotScoring(TimelineOptions options)
     }
 
     /// <summary>The share of a sentence's anchor points that the shot's matched phrase or title mentions.</summary>
-    internal static double AnchorMatch(ShotCandidate shot, IReadOnlyList<SentenceAnchor> anchors)
+    internal static double AnchorMatch(ShotCandidate shot, IReadOnlyList<AnchorPoint> anchors)
     {
         if (anchors.Count == 0) return 0;
         var hits = anchors.Count(a => !string.IsNullOrWhiteSpace(a.Text)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using VidPress.Core.Script;
 
 namespace VidPress.Core.Timeline;
 
@@ -122,7 +123,7 @@ public sealed record KenBurnsCrops(NormalizedRect Start, NormalizedRect End, Nor
 public sealed record SubtitleCue(double Start, double End, string Text);
 
 /// <summary>A narrated sentence's span, as measured in the narration audio, and its anchor points.</summary>
-public sealed record TimelineSentence(int Index, string Text, double Start, double End, IReadOnlyList<SentenceAnchor> Anchors);
+public sealed record TimelineSentence(int Index, string Text, double Start, double End, IReadOnlyList<AnchorPoint> Anchors);
 
 [JsonConverter(typeof(JsonStringEnumConverter<OverlayKind>))]
 public enum OverlayKind { OpeningTitle, LowerThird, GeneratedLabel }

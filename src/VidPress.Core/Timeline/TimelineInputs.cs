@@ -1,12 +1,6 @@
-using System.Text.Json.Serialization;
+using VidPress.Core.Script;
 
 namespace VidPress.Core.Timeline;
-
-[JsonConverter(typeof(JsonStringEnumConverter<AnchorKind>))]
-public enum AnchorKind { Keyword, Person, Organisation, Place }
-
-/// <summary>A word or name a viewer should see on screen while its sentence is spoken.</summary>
-public sealed record SentenceAnchor(string Text, AnchorKind Kind = AnchorKind.Keyword);
 
 /// <summary>
 /// What the library knows about a shot beyond its CLIP score. <paramref name="SalientBox"/> is in 0..1 of
@@ -24,7 +18,7 @@ public sealed record TimelineExtras
     /// <summary>The article headline for the opening title; none when null.</summary>
     public string? ArticleTitle { get; init; }
     /// <summary>Anchor points per sentence index.</summary>
-    public IReadOnlyDictionary<int, IReadOnlyList<SentenceAnchor>> Anchors { get; init; } = new Dictionary<int, IReadOnlyList<SentenceAnchor>>();
+    public IReadOnlyDictionary<int, IReadOnlyList<AnchorPoint>> Anchors { get; init; } = new Dictionary<int, IReadOnlyList<AnchorPoint>>();
     /// <summary>Quality and salient areas per shot id.</summary>
     public IReadOnlyDictionary<Guid, ShotDetails> Shots { get; init; } = new Dictionary<Guid, ShotDetails>();
     /// <summary>The music bed; its beats are in video time (already offset to where the music starts).</summary>
@@ -32,7 +26,7 @@ public sealed record TimelineExtras
 
     public static readonly TimelineExtras None = new();
 
-    public IReadOnlyList<SentenceAnchor> AnchorsOf(int sentenceIndex) => Anchors.TryGetValue(sentenceIndex, out var a) ? a : [];
+    public IReadOnlyList<AnchorPoint> AnchorsOf(int sentenceIndex) => Anchors.TryGetValue(sentenceIndex, out var a) ? a : [];
     public ShotDetails DetailsOf(Guid shotId) => Shots.TryGetValue(shotId, out var d) ? d : Default;
 
     private static readonly ShotDetails Default = new();

@@ -49,7 +49,7 @@ public class TimelineBuilderTests
             new SentenceCandidates(0, [Video(Guid.NewGuid(), 0.31)]),
             new SentenceCandidates(1, [Video(Guid.NewGuid(), 0.12), Still(0.15)]),
         ]);
-        var extras = new TimelineExtras { Anchors = new Dictionary<int, IReadOnlyList<SentenceAnchor>> { [1] = [new SentenceAnchor("Lake Geneva", AnchorKind.Place)] } };
+        var extras = new TimelineExtras { Anchors = new Dictionary<int, IReadOnlyList<AnchorPoint>> { [1] = [new AnchorPoint("Lake Geneva", AnchorKind.Place, 1)] } };
 
         var timeline = Builder(o => o.MinimumShotScore = 0.2).Build(script, narration, candidates, Landscape, extras);
 
@@ -123,7 +123,7 @@ public class TimelineBuilderTests
         var (script, narration) = Story(3);
         var plain = Video(Guid.NewGuid(), 0.30, phrase: "a river");
         var anchored = Video(Guid.NewGuid(), 0.29, phrase: "the Rhine bridge");
-        var extras = new TimelineExtras { Anchors = new Dictionary<int, IReadOnlyList<SentenceAnchor>> { [0] = [new SentenceAnchor("Rhine")] } };
+        var extras = new TimelineExtras { Anchors = new Dictionary<int, IReadOnlyList<AnchorPoint>> { [0] = [new AnchorPoint("Rhine", AnchorKind.Keyword, 1)] } };
         var timeline = Builder().Build(script, narration, new CandidatesDocument([new SentenceCandidates(0, [plain, anchored])]), Landscape, extras);
         Assert.Equal(anchored.ShotId, timeline.Clips[0].ShotId);
         Assert.Equal(1.0, timeline.Clips[0].Scores!.Anchor);
@@ -218,11 +218,11 @@ public class TimelineBuilderTests
         {
             ArticleTitle = "Bridge to close for repairs",
             Shots = new Dictionary<Guid, ShotDetails> { [still.ShotId] = new(0.9, new NormalizedRect(0.6, 0.1, 0.2, 0.3)) },
-            Anchors = new Dictionary<int, IReadOnlyList<SentenceAnchor>>
+            Anchors = new Dictionary<int, IReadOnlyList<AnchorPoint>>
             {
-                [0] = [new SentenceAnchor("Anna Meier", AnchorKind.Person)],
-                [1] = [new SentenceAnchor("City Council", AnchorKind.Organisation), new SentenceAnchor("Anna Meier", AnchorKind.Person)],
-                [2] = [new SentenceAnchor("Anna Meier", AnchorKind.Person), new SentenceAnchor("bridge")],
+                [0] = [new AnchorPoint("Anna Meier", AnchorKind.Person, 1)],
+                [1] = [new AnchorPoint("City Council", AnchorKind.Organisation, 1), new AnchorPoint("Anna Meier", AnchorKind.Person, 1)],
+                [2] = [new AnchorPoint("Anna Meier", AnchorKind.Person, 1), new AnchorPoint("bridge", AnchorKind.Keyword, 1)],
             },
         };
         var candidates = new CandidatesDocument([new SentenceCandidates(0, [still])]);
