@@ -26,6 +26,48 @@ namespace VidPress.Migrations.Migrations
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "vector");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("VidPress.Core.Data.ApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeyHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("KeyHash")
+                        .IsUnique();
+
+                    b.HasIndex("Prefix");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("api_keys", (string)null);
+                });
+
             modelBuilder.Entity("VidPress.Core.Data.Asset", b =>
                 {
                     b.Property<Guid>("Id")
@@ -61,6 +103,10 @@ namespace VidPress.Migrations.Migrations
                     b.Property<int>("Height")
                         .HasColumnType("integer");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -69,6 +115,10 @@ namespace VidPress.Migrations.Migrations
                     b.Property<string>("Licence")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("SearchTerms")
                         .IsRequired()
@@ -117,6 +167,10 @@ namespace VidPress.Migrations.Migrations
                     b.HasIndex("SearchVector");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
+
+                    b.HasIndex("TenantId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.HasIndex("TenantId", "Sha256")
                         .IsUnique();
@@ -171,6 +225,57 @@ namespace VidPress.Migrations.Migrations
                     b.ToTable("keyframes", (string)null);
                 });
 
+            modelBuilder.Entity("VidPress.Core.Data.MusicTrack", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<double>>("Beats")
+                        .IsRequired()
+                        .HasColumnType("double precision[]");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreditLine")
+                        .HasColumnType("text");
+
+                    b.Property<double>("DurationSeconds")
+                        .HasColumnType("double precision");
+
+                    b.PrimitiveCollection<List<string>>("Moods")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<double>("TempoBpm")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Sha256")
+                        .IsUnique();
+
+                    b.ToTable("music_tracks", (string)null);
+                });
+
             modelBuilder.Entity("VidPress.Core.Data.Shot", b =>
                 {
                     b.Property<Guid>("Id")
@@ -210,10 +315,19 @@ namespace VidPress.Migrations.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("GenerationEnabled")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("RequestsPerMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WebhookSecret")
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
@@ -224,6 +338,7 @@ namespace VidPress.Migrations.Migrations
                         {
                             Id = new Guid("00000000-0000-0000-0000-000000000001"),
                             CreatedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            GenerationEnabled = false,
                             Name = "default"
                         });
                 });
@@ -240,6 +355,9 @@ namespace VidPress.Migrations.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Candidates")
                         .HasColumnType("jsonb");
 
@@ -255,6 +373,10 @@ namespace VidPress.Migrations.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Language")
                         .HasColumnType("text");
 
@@ -263,6 +385,10 @@ namespace VidPress.Migrations.Migrations
 
                     b.Property<string>("OutputKey")
                         .HasColumnType("text");
+
+                    b.Property<string>("Outputs")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
 
                     b.Property<string>("PosterKey")
                         .HasColumnType("text");
@@ -276,6 +402,10 @@ namespace VidPress.Migrations.Migrations
                     b.Property<string>("Request")
                         .IsRequired()
                         .HasColumnType("jsonb");
+
+                    b.Property<string>("RequestHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Script")
                         .HasColumnType("jsonb");
@@ -305,6 +435,10 @@ namespace VidPress.Migrations.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "CreatedAt");
+
+                    b.HasIndex("TenantId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.ToTable("videos", (string)null);
                 });
@@ -357,6 +491,15 @@ namespace VidPress.Migrations.Migrations
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("VidPress.Core.Data.ApiKey", b =>
+                {
+                    b.HasOne("VidPress.Core.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("VidPress.Core.Data.Asset", b =>
                 {
                     b.HasOne("VidPress.Core.Data.Tenant", null)
@@ -375,6 +518,15 @@ namespace VidPress.Migrations.Migrations
                         .IsRequired();
 
                     b.Navigation("Shot");
+                });
+
+            modelBuilder.Entity("VidPress.Core.Data.MusicTrack", b =>
+                {
+                    b.HasOne("VidPress.Core.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("VidPress.Core.Data.Shot", b =>

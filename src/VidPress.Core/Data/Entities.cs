@@ -13,10 +13,50 @@ public sealed class Tenant
 
     public Guid Id { get; set; }
     public required string Name { get; set; }
+    /// <summary>Standard Webhooks signing secret ("whsec_" + base64); null means the service-wide default.</summary>
+    public string? WebhookSecret { get; set; }
+    /// <summary>Whether videos of this tenant may use generated stills where the library has nothing fitting.</summary>
+    public bool GenerationEnabled { get; set; }
+    /// <summary>Requests per minute this tenant may make; null means the service-wide default.</summary>
+    public int? RequestsPerMinute { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-public enum VideoStatus { Queued, Running, Succeeded, Failed }
+/// <summary>
+/// An API key of a tenant. Only a SHA-256 hash of the key is stored: keys are 256-bit random strings,
+/// so a fast hash is enough, and the prefix finds the row without scanning.
+/// </summary>
+public sealed class ApiKey
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public required string Name { get; set; }
+    public required string Prefix { get; set; }
+    public required string KeyHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+/// <summary>A music bed in a tenant's library, tagged by mood, with its beats tracked once at upload.</summary>
+public sealed class MusicTrack
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public required string Title { get; set; }
+    public List<string> Moods { get; set; } = [];
+    public required string StorageKey { get; set; }
+    public required string Sha256 { get; set; }
+    public double DurationSeconds { get; set; }
+    public double TempoBpm { get; set; }
+    public List<double> Beats { get; set; } = [];
+    public string? CreditLine { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One rendered file of a video: the video can be asked for in several formats.</summary>
+public sealed record VideoOutput(string AspectRatio, string Resolution, int Width, int Height, string Key, string? PosterKey);
+
+public enum VideoStatus { Queued, Running, Succeeded, Failed, Cancelled }
 
 /// <summary>The stages a video goes through, in order. A retried job resumes after the last finished one.</summary>
 public enum VideoStage { Queued, Article, Script, Narration, Retrieval, Timeline, Render, Delivery, Done }
@@ -37,12 +77,19 @@ public sealed class Video
     public NarrationDocument? Narration { get; set; }
     public CandidatesDocument? Candidates { get; set; }
     public TimelineDocument? Timeline { get; set; }
+    /// <summary>Every rendered format; the first is the one asked for first (and <see cref="OutputKey"/>).</summary>
+    public List<VideoOutput> Outputs { get; set; } = [];
     public string? OutputKey { get; set; }
     public string? PosterKey { get; set; }
     public double? DurationSeconds { get; set; }
     public double? RenderSeconds { get; set; }
     public string? Error { get; set; }
+    /// <summary>Counts job runs and doubles as the fencing token: only the run holding the latest value may publish.</summary>
     public int Attempt { get; set; }
+    public bool CancelRequested { get; set; }
+    /// <summary>The caller's Idempotency-Key and a hash of the request it came with.</summary>
+    public string? IdempotencyKey { get; set; }
+    public string? RequestHash { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
@@ -74,6 +121,9 @@ public sealed class Asset
     public Guid TenantId { get; set; }
     public AssetKind Kind { get; set; }
     public AssetStatus Status { get; set; }
+    /// <summary>The caller's Idempotency-Key and a hash of the upload it came with.</summary>
+    public string? IdempotencyKey { get; set; }
+    public string? RequestHash { get; set; }
     public required string Title { get; set; }
     public string? Description { get; set; }
     public List<string> Tags { get; set; } = [];

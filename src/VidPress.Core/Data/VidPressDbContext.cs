@@ -15,6 +15,8 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
     public DbSet<Shot> Shots => Set<Shot>();
     public DbSet<Keyframe> Keyframes => Set<Keyframe>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<MusicTrack> MusicTracks => Set<MusicTrack>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -37,6 +39,10 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
             Json(e.Property(v => v.Narration));
             Json(e.Property(v => v.Candidates));
             Json(e.Property(v => v.Timeline));
+            Json(e.Property(v => v.Outputs));
+            e.Property(v => v.IdempotencyKey).HasMaxLength(200);
+            e.Property(v => v.RequestHash).HasMaxLength(64);
+            e.HasIndex(v => new { v.TenantId, v.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
             e.HasIndex(v => new { v.TenantId, v.CreatedAt });
             e.HasOne<Tenant>().WithMany().HasForeignKey(v => v.TenantId);
         });
@@ -44,6 +50,9 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
         model.Entity<Asset>(e =>
         {
             e.ToTable("assets");
+            e.Property(a => a.IdempotencyKey).HasMaxLength(200);
+            e.Property(a => a.RequestHash).HasMaxLength(64);
+            e.HasIndex(a => new { a.TenantId, a.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
             e.Property(a => a.Kind).HasConversion<string>().HasMaxLength(20);
             e.Property(a => a.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(a => a.Title).HasMaxLength(500);
@@ -73,6 +82,26 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
             e.HasIndex(k => k.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops")
                 .HasStorageParameter("m", 16).HasStorageParameter("ef_construction", 128);
             e.HasIndex(k => k.TenantId);
+        });
+
+        model.Entity<ApiKey>(e =>
+        {
+            e.ToTable("api_keys");
+            e.Property(k => k.Name).HasMaxLength(200);
+            e.Property(k => k.Prefix).HasMaxLength(16);
+            e.Property(k => k.KeyHash).HasMaxLength(64);
+            e.HasIndex(k => k.Prefix);
+            e.HasIndex(k => k.KeyHash).IsUnique();
+            e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<MusicTrack>(e =>
+        {
+            e.ToTable("music_tracks");
+            e.Property(m => m.Title).HasMaxLength(500);
+            e.Property(m => m.Sha256).HasMaxLength(64);
+            e.HasIndex(m => new { m.TenantId, m.Sha256 }).IsUnique();
+            e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 
         model.Entity<WebhookDelivery>(e =>
