@@ -8,6 +8,7 @@ using VidPress.Core.Articles;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
 using VidPress.Core.Embeddings;
+using VidPress.Core.Generation;
 using VidPress.Core.Jobs;
 using VidPress.Core.Library;
 using VidPress.Core.Media;
@@ -77,6 +78,8 @@ public static class VidPressServices
         services.AddScoped<VideoJob>();
         services.AddScoped<WebhookJob>();
         services.AddScoped<AssetIngestJob>();
+        services.AddStillGeneration(configuration);
+        services.AddScoped<StillGenerationJob>();
         return services;
     }
 

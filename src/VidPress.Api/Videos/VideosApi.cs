@@ -20,7 +20,8 @@ public sealed record CreateVideoRequest(
     string? AspectRatio,
     string? Resolution,
     string? CallbackUrl,
-    IReadOnlyList<ScriptSentenceRequest>? Script = null);
+    IReadOnlyList<ScriptSentenceRequest>? Script = null,
+    bool? GenerateStills = null);
 
 public sealed record DeliveryResponse(string WebhookId, string EventType, string Url, int Attempt, int? StatusCode, bool Succeeded, string? Error, DateTimeOffset CreatedAt);
 
@@ -47,7 +48,8 @@ public sealed record VideoResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FinishedAt,
-    VideoLinks Links)
+    VideoLinks Links,
+    IReadOnlyList<GeneratedStillInfo> GeneratedStills)
 {
     public static VideoResponse From(Video v) => new(
         v.Id, v.Status, v.Stage, v.Progress, v.Title ?? v.Request.Title, v.Language, v.Request.AspectRatio, v.Request.Resolution,
@@ -56,8 +58,13 @@ public sealed record VideoResponse(
             v.OutputKey is null ? null : $"/videos/{v.Id}/file",
             v.Timeline is null ? null : $"/videos/{v.Id}/timeline",
             v.PosterKey is null ? null : $"/videos/{v.Id}/poster",
-            v.Script is null ? null : $"/videos/{v.Id}/script"));
+            v.Script is null ? null : $"/videos/{v.Id}/script"),
+        v.Timeline?.Clips.Select((c, i) => (c, i)).Where(x => x.c.Generated)
+            .Select(x => new GeneratedStillInfo(x.i, x.c.SentenceIndex, x.c.AssetId, x.c.CardText, x.c.Start, x.c.End)).ToList() ?? []);
 }
+
+/// <summary>An AI-generated still used in the video, listed so editors and viewers can be told.</summary>
+public sealed record GeneratedStillInfo(int ClipIndex, int SentenceIndex, Guid? AssetId, string? Prompt, double Start, double End);
 
 public static class VideosApi
 {
@@ -99,7 +106,7 @@ public static class VideosApi
             {
                 Text = body.Text, Url = body.Url, Title = body.Title, Language = body.Language is null ? null : Languages.Normalise(body.Language),
                 TargetDurationSeconds = body.TargetDurationSeconds ?? 0, AspectRatio = body.AspectRatio ?? "16:9",
-                Resolution = body.Resolution ?? "720p", CallbackUrl = body.CallbackUrl,
+                Resolution = body.Resolution ?? "720p", CallbackUrl = body.CallbackUrl, GenerateStills = body.GenerateStills,
                 Script = body.Script?.Select(s => new CallerSentence(s.Text!.Trim(),
                     s.Keywords?.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(), s.AssetId)).ToList(),
             },

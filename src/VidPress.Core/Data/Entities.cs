@@ -59,7 +59,7 @@ public sealed record VideoOutput(string AspectRatio, string Resolution, int Widt
 public enum VideoStatus { Queued, Running, Succeeded, Failed, Cancelled }
 
 /// <summary>The stages a video goes through, in order. A retried job resumes after the last finished one.</summary>
-public enum VideoStage { Queued, Article, Script, Narration, Retrieval, Timeline, Render, Delivery, Done }
+public enum VideoStage { Queued, Article, Script, Narration, Retrieval, Timeline, Generation, Render, Delivery, Done }
 
 /// <summary>One requested video: the request, each finished stage's result and the outputs.</summary>
 public sealed class Video
@@ -106,6 +106,8 @@ public sealed record VideoRequest
     public required string AspectRatio { get; init; }
     public required string Resolution { get; init; }
     public string? CallbackUrl { get; init; }
+    /// <summary>Generate stills for sentences the library can't serve; null follows the tenant's setting.</summary>
+    public bool? GenerateStills { get; init; }
     /// <summary>A script the caller wrote, narrated as given instead of a summary of text or url.</summary>
     public IReadOnlyList<CallerSentence>? Script { get; init; }
 }

@@ -6,7 +6,19 @@ public sealed class GenerationOptions
     public const string SectionName = "Generation";
 
     /// <summary>Folder in the public ONNX Stable Diffusion layout (model_index.json, tokenizer/, text_encoder/, unet/, vae_decoder/, scheduler/).</summary>
-    public string ModelPath { get; set; } = "";
+    public string ModelPath { get; set; } = "models/tiny-sd";
+
+    /// <summary>
+    /// Whether this deployment generates stills at all (some worker serves the "gpu" queue). Tenants and
+    /// requests then opt in; when off, sentences without a fitting shot keep their title cards.
+    /// </summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>
+    /// How a sentence's subject becomes a prompt ({0} is the subject). The tiny test model knows only
+    /// "a {colour} {shape}"; for SD-Turbo something like "a news photograph of {0}, natural light" suits.
+    /// </summary>
+    public string PromptTemplate { get; set; } = "a {0}";
 
     /// <summary>Try the CUDA execution provider first; the CPU provider is used when CUDA cannot be loaded.</summary>
     public bool PreferCuda { get; set; }

@@ -21,9 +21,18 @@ public static class GenerationServiceCollectionExtensions
             .Validate(o => o.Steps > 0, "Generation:Steps must be positive");
         // The tokenizer is not taken from the container: a registered IPromptTokenizer may belong to the
         // embedding CLIP, whose vocabulary need not be the diffusion model's, so the generator loads the one in its own folder.
-        services.AddSingleton(sp => new StillGenerator(
-            sp.GetRequiredService<IOptions<GenerationOptions>>().Value,
-            sp.GetService<ILogger<StillGenerator>>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GenerationOptions>>().Value;
+            var contentRoot = sp.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.ContentRootPath;
+            var resolved = new GenerationOptions
+            {
+                ModelPath = Embeddings.ClipServiceCollectionExtensions.ResolveModelPath(options.ModelPath, contentRoot),
+                PreferCuda = options.PreferCuda, Steps = options.Steps, GuidanceScale = options.GuidanceScale,
+                Scheduler = options.Scheduler, Width = options.Width, Height = options.Height, Enabled = options.Enabled, PromptTemplate = options.PromptTemplate,
+            };
+            return new StillGenerator(resolved, sp.GetService<ILogger<StillGenerator>>());
+        });
         return services;
     }
 }

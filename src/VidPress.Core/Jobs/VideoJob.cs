@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using VidPress.Core.Articles;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
+using VidPress.Core.Generation;
 using VidPress.Core.Library;
 using VidPress.Core.Media;
 using VidPress.Core.Narration;
@@ -38,6 +39,7 @@ public sealed class VideoJob(
     IBackgroundJobClient jobs,
     TimeProvider clock,
     IOptions<JobOptions> options,
+    IOptions<GenerationOptions> generation,
     ILogger<VideoJob> logger)
 {
     private readonly JobOptions _options = options.Value;
@@ -113,6 +115,13 @@ public sealed class VideoJob(
                     Anchors = video.Script.Sentences.ToDictionary(s => s.Index, s => (IReadOnlyList<AnchorPoint>)s.Anchors),
                 });
         }
+        if (video.OutputKey is null && await NeedsGeneratedStillsAsync(video, cancellationToken))
+        {
+            // Generation runs on the GPU workers' queue; that job hands the video back here to render.
+            await EnterAsync(video, VideoStage.Generation, 33, cancellationToken);
+            jobs.Enqueue<StillGenerationJob>(j => j.RunAsync(video.Id, CancellationToken.None));
+            return;
+        }
         if (video.OutputKey is null)
         {
             await EnterAsync(video, VideoStage.Render, 35, cancellationToken);
@@ -125,6 +134,13 @@ public sealed class VideoJob(
         video.FinishedAt = clock.GetUtcNow();
         await SaveAsync(video, cancellationToken);
         EnqueueWebhook(video, WebhookEvents.VideoSucceeded);
+    }
+
+    private async Task<bool> NeedsGeneratedStillsAsync(Video video, CancellationToken cancellationToken)
+    {
+        if (!generation.Value.Enabled || video.Timeline!.Clips.All(c => !c.Fallback || c.Generated)) return false;
+        return video.Request.GenerateStills
+            ?? await db.Tenants.Where(t => t.Id == video.TenantId).Select(t => t.GenerationEnabled).SingleAsync(cancellationToken);
     }
 
     private async Task RenderAsync(Video video, CancellationToken cancellationToken)

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using VidPress.Core.Embeddings;
+using VidPress.Core.Media;
+using VidPress.IntegrationTests.Infrastructure;
+
+namespace VidPress.IntegrationTests.Generation;
+
+/// <summary>A library with only a red circle, and a fallback threshold that nothing else passes.</summary>
+public sealed class SmallLibraryFixture : ServiceFixture
+{
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    {
+        ["Timeline:MinimumShotScore"] = "0.8",
+        ["Generation:Enabled"] = "true",
+        ["Generation:ModelPath"] = Repository.Path("models", "tiny-sd"),
+        ["Jobs:Queues:0"] = "render",
+        ["Jobs:Queues:1"] = "default",
+        ["Jobs:Queues:2"] = "gpu",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var clip = await Media.ShapeClipAsync(WorkFolder, "red-circle");
+        using var form = new MultipartFormDataContent();
+        var file = new StreamContent(File.OpenRead(clip));
+        file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        form.Add(file, "file", "red-circle.mp4");
+        form.Add(new StringContent("red circle"), "title");
+        using var response = await Client.PostAsync("/library/assets", form);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("ready", (await WaitForAssetAsync(id, TimeSpan.FromMinutes(2))).GetProperty("status").GetString());
+    }
+}
+
+public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFixture<SmallLibraryFixture>
+{
+    private const string Article = "A red circle rose over the city. Then a green triangle appeared.";
+
+    private async Task<(Guid Id, JsonElement Video, JsonElement Timeline)> MakeAsync(bool generate)
+    {
+        using var post = await service.Client.PostAsJsonAsync("/videos", new { text = Article, generateStills = generate });
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
+        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+        return (id, video, await service.GetJsonAsync($"/videos/{id}/timeline"));
+    }
+
+    [Fact]
+    public async Task Sentence_without_a_fitting_shot_gets_a_labelled_generated_still_when_generation_is_on()
+    {
+        var (id, video, timeline) = await MakeAsync(generate: true);
+        var clips = timeline.GetProperty("clips").EnumerateArray().ToList();
+        Assert.Equal("videoShot", clips[0].GetProperty("kind").GetString());
+        var generated = clips.Single(c => c.GetProperty("generated").GetBoolean());
+        Assert.Equal("generatedStill", generated.GetProperty("kind").GetString());
+        Assert.Equal(1, generated.GetProperty("sentenceIndex").GetInt32());
+        var listed = Assert.Single(video.GetProperty("generatedStills").EnumerateArray());
+        var assetId = listed.GetProperty("assetId").GetGuid();
+        Assert.Equal(generated.GetProperty("assetId").GetGuid(), assetId);
+        var label = timeline.GetProperty("overlays").EnumerateArray().Single(o => o.GetProperty("kind").GetString() == "generatedLabel");
+        Assert.InRange(label.GetProperty("start").GetDouble(), generated.GetProperty("start").GetDouble() - 0.01, generated.GetProperty("end").GetDouble());
+
+        // The still shows what was asked for: the tiny CLIP names it "a green triangle" among all 24 shapes.
+        var asset = await service.GetJsonAsync($"/library/assets/{assetId}");
+        Assert.Contains("ai-generated", asset.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        var stillPath = Directory.GetFiles(service.StorageRoot, "original.png", SearchOption.AllDirectories).Single(p => p.Contains(assetId.ToString("N")));
+        using var clip = new ClipModel(new ClipOptions { ModelPath = Repository.Path("models", "tiny-clip") });
+        var image = clip.EmbedImages([await new FrameDecoder().ReadImageAsync(stillPath)])[0];
+        string[] colours = ["red", "green", "blue", "yellow", "purple", "orange", "white", "black"];
+        var prompts = colours.SelectMany(c => new[] { "circle", "square", "triangle" }.Select(s => $"a {c} {s}")).ToList();
+        var texts = clip.EmbedTexts(prompts);
+        var named = prompts[Enumerable.Range(0, prompts.Count).MaxBy(i => image.Zip(texts[i]).Sum(p => p.First * p.Second))];
+        Assert.True(named == "a green triangle", $"{asset.GetProperty("title")} looks like {named}");
+
+        // And the rendered frame carries the on-screen label in its top right corner.
+        var path = Path.Combine(service.WorkFolder, $"{id}.mp4");
+        await File.WriteAllBytesAsync(path, await service.Client.GetByteArrayAsync($"/videos/{id}/file"));
+        var middle = (generated.GetProperty("start").GetDouble() + generated.GetProperty("end").GetDouble()) / 2;
+        var frame = await new FrameDecoder().ReadFrameAsync(path, TimeSpan.FromSeconds(middle));
+        var ink = 0;
+        for (var y = 0; y < frame.Height / 8; y++)
+            for (var x = frame.Width * 3 / 4; x < frame.Width; x++)
+                if (frame[x, y] is { R: > 220, G: > 220, B: > 220 }) ink++;
+        Assert.True(ink > 100, $"label ink {ink}");
+    }
+
+    [Fact]
+    public async Task The_same_sentence_gets_a_title_card_when_generation_is_off()
+    {
+        var (_, video, timeline) = await MakeAsync(generate: false);
+        var clips = timeline.GetProperty("clips").EnumerateArray().ToList();
+        var fallback = clips.Single(c => c.GetProperty("sentenceIndex").GetInt32() == 1);
+        Assert.Equal("titleCard", fallback.GetProperty("kind").GetString());
+        Assert.True(fallback.GetProperty("fallback").GetBoolean());
+        Assert.Empty(video.GetProperty("generatedStills").EnumerateArray());
+    }
+}
