@@ -12,6 +12,10 @@ using VidPress.Core.Library;
 var n = args.Length > 0 ? int.Parse(args[0]) : 100_000;
 var tenants = args.Length > 1 ? int.Parse(args[1]) : 10;
 var queries = args.Length > 2 ? int.Parse(args[2]) : 200;
+// "uniform": independent random directions, the worst case for any graph index (all distances alike).
+// "clustered": points around 2,000 random centres, closer to how CLIP embeddings of footage sit (shots of
+// one scene, one topic, near each other); queries come from the same distribution.
+var distribution = args.Length > 3 ? args[3] : "clustered";
 var admin = Environment.GetEnvironmentVariable("VIDPRESS_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=postgres;Username=postgres";
 var dbName = "vidpress_bench_" + Guid.NewGuid().ToString("N")[..8];
 await using (var c = new NpgsqlConnection(admin)) { await c.OpenAsync(); await new NpgsqlCommand($"CREATE DATABASE {dbName}", c).ExecuteNonQueryAsync(); }
@@ -24,6 +28,20 @@ try
     dataSourceBuilder.UseVector();
     var dataSource = dataSourceBuilder.Build();
     var random = new Random(42);
+    var centres = new List<float[]>();
+    float[] Sample()
+    {
+        if (distribution == "uniform") return RandomUnit();
+        if (centres.Count == 0) for (var c = 0; c < 2000; c++) centres.Add(RandomUnit());
+        var centre = centres[random.Next(centres.Count)];
+        var noise = RandomUnit();
+        var v = new float[512];
+        double norm = 0;
+        for (var i = 0; i < v.Length; i++) { v[i] = centre[i] + 0.6f * noise[i]; norm += v[i] * v[i]; }
+        var s = (float)(1 / Math.Sqrt(norm));
+        for (var i = 0; i < v.Length; i++) v[i] *= s;
+        return v;
+    }
     float[] RandomUnit()
     {
         var v = new float[512];
@@ -66,18 +84,18 @@ try
             {
                 var (_, shot, tenant) = assets[i / 10];
                 await w.StartRowAsync(); await w.WriteAsync(Guid.NewGuid()); await w.WriteAsync(tenant); await w.WriteAsync(shot); await w.WriteAsync(i % 10 * 2.0);
-                await w.WriteAsync(new Vector(RandomUnit())); await w.WriteAsync(50.0); await w.WriteAsync(0.5); await w.WriteAsync(0.2); await w.WriteAsync(true);
+                await w.WriteAsync(new Vector(Sample())); await w.WriteAsync(50.0); await w.WriteAsync(0.5); await w.WriteAsync(0.2); await w.WriteAsync(true);
             }
             await w.CompleteAsync();
         }
-        Console.WriteLine($"loaded {n} keyframes in {load.Elapsed.TotalSeconds:0.0} s");
+        Console.WriteLine($"{distribution} vectors: loaded {n} keyframes in {load.Elapsed.TotalSeconds:0.0} s");
         var build = Stopwatch.StartNew();
         var create = new NpgsqlCommand("CREATE INDEX \"IX_keyframes_Embedding\" ON keyframes USING hnsw (\"Embedding\" vector_cosine_ops) WITH (m = 16, ef_construction = 128); ANALYZE", conn) { CommandTimeout = 0 };
         await create.ExecuteNonQueryAsync();
         Console.WriteLine($"HNSW index built in {build.Elapsed.TotalSeconds:0.0} s");
     }
 
-    var queryVectors = Enumerable.Range(0, queries).Select(_ => RandomUnit()).ToList();
+    var queryVectors = Enumerable.Range(0, queries).Select(_ => Sample()).ToList();
     // The service always filters by tenant: with T = 1 the filter passes every row (no filtering effect), with
     // T = 10 nine in ten nearest neighbours belong to other tenants and the iterative scan has to go on.
     {

@@ -64,7 +64,19 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
         if (extras.Music is { Beats.Count: > 0 } music)
         {
             var cuts = slots.Select(s => s.StartFrame).Append(totalFrames).ToArray();
-            var snapped = BeatSnapping.Snap(cuts, music.Beats, fps, _options.BeatSnapSeconds);
+            var spans = narration.Sentences.ToDictionary(n => n.Index);
+            var beatPeriod = music.TempoBpm > 0 ? 60 / music.TempoBpm : 0.5;
+            var windows = cuts.Select((cut, i) =>
+            {
+                var t = cut / (double)fps;
+                // Between sentences the cut may sit anywhere in the pause (and the snap distance into speech);
+                // inside a long sentence the picture cut is free anyway, so half a beat either way.
+                if (i > 0 && i < slots.Count && slots[i].Part == 0 && spans.TryGetValue(slots[i - 1].SentenceIndex, out var before) && spans.TryGetValue(slots[i].SentenceIndex, out var after))
+                    return (Math.Min(t, before.EndSeconds) - _options.BeatSnapSeconds, Math.Max(t, after.StartSeconds) + _options.BeatSnapSeconds);
+                var half = Math.Max(_options.BeatSnapSeconds, beatPeriod / 2);
+                return (t - half, t + half);
+            }).ToList();
+            var snapped = BeatSnapping.Snap(cuts, music.Beats, fps, windows);
             slots = slots.Select((s, i) => s with { StartFrame = snapped[i], EndFrame = snapped[i + 1] }).ToList();
         }
 

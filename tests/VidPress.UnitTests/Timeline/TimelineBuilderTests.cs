@@ -142,20 +142,19 @@ public class TimelineBuilderTests
 
         Assert.Equal(plain.Clips.Count, synced.Clips.Count);
         var moved = 0;
+        var spans = narration.Sentences.ToDictionary(n => n.Index);
         for (var i = 1; i < synced.Clips.Count; i++)
         {
             var before = plain.Clips[i].Start;
             var after = synced.Clips[i].Start;
             Assert.Equal(synced.Clips[i - 1].End, after, 9);
             Assert.Equal(Math.Round(after * 30), after * 30, 6);
-            Assert.InRange(Math.Abs(after - before), 0, 0.150 + 1 / 60.0);
-            var nearest = beats.Min(b => Math.Abs(b - before));
-            if (nearest <= 0.150)
-            {
-                Assert.InRange(beats.Min(b => Math.Abs(b - after)), 0, 1 / 60.0 + 1e-9);
-                moved += after != before ? 1 : 0;
-            }
-            else Assert.Equal(before, after);
+            // Every cut lands on a beat (to the frame)...
+            Assert.InRange(beats.Min(b => Math.Abs(b - after)), 0, 1 / 60.0 + 1e-9);
+            // ...and a cut between sentences stays in the pause or at most 150 ms into the speech around it.
+            if (synced.Clips[i].Part == 0)
+                Assert.InRange(after, spans[synced.Clips[i - 1].SentenceIndex].EndSeconds - 0.150 - 1 / 60.0, spans[synced.Clips[i].SentenceIndex].StartSeconds + 0.150 + 1 / 60.0);
+            moved += after != before ? 1 : 0;
         }
         Assert.True(moved > 0);
         Assert.Equal(plain.Sentences, synced.Sentences, (a, b) => a.Start == b.Start && a.End == b.End);
