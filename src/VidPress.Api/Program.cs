@@ -10,6 +10,7 @@ await app.MigrateDatabaseAsync();
 app.UseVidPressApi();
 app.MapVideosApi();
 app.MapLibraryApi();
+app.MapMusicApi();
 app.Run();
 
 public partial class Program;

@@ -69,6 +69,7 @@ public static class VidPressServices
         services.AddSingleton<Narrator>();
         services.AddScoped<ShotSearch>();
         services.AddScoped<LibraryIngest>();
+        services.AddScoped<MusicLibrary>();
         services.AddSingleton<SceneDetector>();
         services.AddSingleton<ShotThumbnails>();
         services.AddSingleton<TimelineBuilder>();

@@ -21,7 +21,8 @@ public sealed record CreateVideoRequest(
     string? Resolution,
     string? CallbackUrl,
     IReadOnlyList<ScriptSentenceRequest>? Script = null,
-    bool? GenerateStills = null);
+    bool? GenerateStills = null,
+    string? Music = null);
 
 public sealed record DeliveryResponse(string WebhookId, string EventType, string Url, int Attempt, int? StatusCode, bool Succeeded, string? Error, DateTimeOffset CreatedAt);
 
@@ -106,7 +107,7 @@ public static class VideosApi
             {
                 Text = body.Text, Url = body.Url, Title = body.Title, Language = body.Language is null ? null : Languages.Normalise(body.Language),
                 TargetDurationSeconds = body.TargetDurationSeconds ?? 0, AspectRatio = body.AspectRatio ?? "16:9",
-                Resolution = body.Resolution ?? "720p", CallbackUrl = body.CallbackUrl, GenerateStills = body.GenerateStills,
+                Resolution = body.Resolution ?? "720p", CallbackUrl = body.CallbackUrl, GenerateStills = body.GenerateStills, Music = string.IsNullOrWhiteSpace(body.Music) || body.Music == "none" ? null : body.Music.Trim(),
                 Script = body.Script?.Select(s => new CallerSentence(s.Text!.Trim(),
                     s.Keywords?.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(), s.AssetId)).ToList(),
             },
@@ -142,6 +143,7 @@ public static class VideosApi
         if (body.Text is { Length: > MaxTextCharacters }) problems["text"] = [$"The text is longer than {MaxTextCharacters} characters."];
         if (hasUrl) TryUrl("url", body.Url!, problems);
         if (!string.IsNullOrWhiteSpace(body.CallbackUrl)) TryUrl("callbackUrl", body.CallbackUrl!, problems);
+        if (body.Music is { Length: > 100 }) problems["music"] = ["\"none\", \"auto\" or a mood tag of at most 100 characters."];
         if (body.Title is { Length: > 500 }) problems["title"] = ["The title is longer than 500 characters."];
         if (body.Language is not null && !Languages.IsSupported(body.Language))
             problems["language"] = [$"Supported languages: {string.Join(", ", Languages.Supported)}."];

@@ -108,6 +108,8 @@ public sealed record VideoRequest
     public string? CallbackUrl { get; init; }
     /// <summary>Generate stills for sentences the library can't serve; null follows the tenant's setting.</summary>
     public bool? GenerateStills { get; init; }
+    /// <summary>A music bed under the narration: null or "none" for none, "auto" for any track, else a mood tag.</summary>
+    public string? Music { get; init; }
     /// <summary>A script the caller wrote, narrated as given instead of a summary of text or url.</summary>
     public IReadOnlyList<CallerSentence>? Script { get; init; }
 }

@@ -40,6 +40,7 @@ public sealed class VideoJob(
     TimeProvider clock,
     IOptions<JobOptions> options,
     IOptions<GenerationOptions> generation,
+    MusicLibrary musicLibrary,
     ILogger<VideoJob> logger)
 {
     private readonly JobOptions _options = options.Value;
@@ -108,11 +109,15 @@ public sealed class VideoJob(
         if (video.Timeline is null)
         {
             await EnterAsync(video, VideoStage.Timeline, 32, cancellationToken);
+            var track = request.Music is null ? null
+                : await musicLibrary.PickAsync(video.TenantId, request.Music == "auto" ? null : request.Music, video.Id, cancellationToken)
+                  ?? throw new VideoInputException($"No music bed in the library fits '{request.Music}'.");
             video.Timeline = timelineBuilder.Build(video.Script, video.Narration, video.Candidates, format,
                 new TimelineExtras
                 {
                     ArticleTitle = video.Title,
                     Anchors = video.Script.Sentences.ToDictionary(s => s.Index, s => (IReadOnlyList<AnchorPoint>)s.Anchors),
+                    Music = track is null ? null : new MusicBed(track.StorageKey, track.TempoBpm, MusicLibrary.BeatsOver(track, video.Narration.DurationSeconds)),
                 });
         }
         if (video.OutputKey is null && await NeedsGeneratedStillsAsync(video, cancellationToken))
@@ -160,7 +165,8 @@ public sealed class VideoJob(
         using var scratch = storage.CreateScratch("render");
         var lastWrite = DateTimeOffset.MinValue;
         var target = new RenderTarget(timeline.Width, timeline.Height);
-        var rendered = await renderer.RenderAsync(timeline, target, sources, narrationPath, music: null, scratch, fraction =>
+        var bed = timeline.Music is { } music ? new BackgroundMusic(await storage.GetLocalPathAsync(music.TrackKey, cancellationToken)) : null;
+        var rendered = await renderer.RenderAsync(timeline, target, sources, narrationPath, bed, scratch, fraction =>
         {
             if (clock.GetUtcNow() - lastWrite < TimeSpan.FromSeconds(1)) return;
             lastWrite = clock.GetUtcNow();

@@ -13,6 +13,8 @@ public sealed class MediaOptions
     [
         "mov", "mp4", "m4a", "3gp", "3g2", "mj2", "matroska", "webm", "avi", "mpegts", "mxf", "flv",
         "image2", "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe", "gif", "gif_pipe",
+        // Sound only, for music beds (a library upload still needs a picture).
+        "wav", "mp3", "flac", "ogg", "aac",
     ];
 
     public string[] AllowedFormats { get; set; } = DefaultAllowedFormats;

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using VidPress.Api.Infrastructure;
+using VidPress.Core.Data;
+using VidPress.Core.Library;
+using VidPress.Core.Media;
+
+namespace VidPress.Api.Library;
+
+public sealed record MusicTrackResponse(Guid Id, string Title, IReadOnlyList<string> Moods, double DurationSeconds, double TempoBpm, int Beats, string? Credit, DateTimeOffset CreatedAt)
+{
+    public static MusicTrackResponse From(MusicTrack m) => new(m.Id, m.Title, m.Moods, m.DurationSeconds, m.TempoBpm, m.Beats.Count, m.CreditLine, m.CreatedAt);
+}
+
+public static class MusicApi
+{
+    public const long MaxMusicBytes = 200L * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapMusicApi(this IEndpointRouteBuilder app)
+    {
+        var music = app.MapGroup("/library/music").WithTags("Library");
+        music.MapPost("/", UploadAsync).DisableAntiforgery().WithName("UploadMusic")
+            .WithSummary("Add a music bed (multipart: file, title, moods, credit); its beats are tracked at upload");
+        music.MapGet("/", ListAsync).WithName("ListMusic");
+        return app;
+    }
+
+    private static async Task<Results<Created<MusicTrackResponse>, Ok<MusicTrackResponse>, ProblemHttpResult>> UploadAsync(
+        HttpRequest request, MusicLibrary library, IMediaStorage storage, TenantContext tenant, CancellationToken ct)
+    {
+        if (!request.HasFormContentType) return Problems.BadRequest("Send the music as multipart/form-data.");
+        var form = await request.ReadFormAsync(ct);
+        if (form.Files.GetFile("file") is not { } file) return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["A 'file' part is required."] });
+        if (file.Length > MaxMusicBytes) return Problems.TooLarge($"Music files up to {MaxMusicBytes} bytes are accepted.");
+        var title = form["title"].ToString().Trim() is { Length: > 0 } t ? t : Path.GetFileNameWithoutExtension(file.FileName);
+        var moods = form["moods"].SelectMany(m => (m ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Take(20).ToList();
+        var credit = form["credit"].ToString().Trim();
+        using var scratch = storage.CreateScratch("music");
+        var path = scratch.File("upload" + Path.GetExtension(file.FileName).ToLowerInvariant());
+        await using (var target = File.Create(path)) await file.CopyToAsync(target, ct);
+        try
+        {
+            var (track, existing) = await library.AddAsync(tenant.TenantId, path, file.FileName, title, moods, credit.Length > 0 ? credit : null, ct);
+            return existing ? TypedResults.Ok(MusicTrackResponse.From(track)) : TypedResults.Created($"/library/music/{track.Id}", MusicTrackResponse.From(track));
+        }
+        catch (MediaRejectedException e) { return Problems.Unprocessable("The file is not usable music.", e.Message); }
+    }
+
+    private static async Task<Ok<MusicTrackResponse[]>> ListAsync(VidPressDbContext db, TenantContext tenant, CancellationToken ct) =>
+        TypedResults.Ok((await db.MusicTracks.AsNoTracking().Where(m => m.TenantId == tenant.TenantId).OrderBy(m => m.CreatedAt).ToListAsync(ct))
+            .Select(MusicTrackResponse.From).ToArray());
+}
