@@ -23,6 +23,11 @@ public static class SecurityExtensions
             Type = Microsoft.OpenApi.SecuritySchemeType.ApiKey, In = Microsoft.OpenApi.ParameterLocation.Header, Name = ApiKeyFormat.HeaderName,
             Description = "Create one with ./vidpress key create --tenant NAME",
         }));
+        // Without a requirement Swagger UI would show the Authorize button but never send the key.
+        services.AddSwaggerGen(o => o.AddSecurityRequirement(document => new Microsoft.OpenApi.OpenApiSecurityRequirement
+        {
+            [new Microsoft.OpenApi.OpenApiSecuritySchemeReference(ApiKeyClaims.Scheme, document)] = [],
+        }));
         return builder;
     }
 

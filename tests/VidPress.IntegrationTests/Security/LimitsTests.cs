@@ -1,11 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Hangfire;
-using Hangfire.Common;
-using Hangfire.States;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using VidPress.Core.Tenants;
 
@@ -91,29 +86,6 @@ public sealed class LimitsTests(SecuredServiceFixture service)
         using var response = await service.ClientB.PutAsync("/videos", new StringContent("{}", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         await SecuredServiceFixture.ProblemAsync(response);
-    }
-
-    [Fact]
-    public async Task An_exception_inside_the_service_is_a_500_problem_without_its_stack_trace()
-    {
-        await using var broken = service.Factory.WithWebHostBuilder(b => b
-            .UseSetting("Jobs:RunWorkersInProcess", "false")
-            .ConfigureTestServices(s => s.AddSingleton<IBackgroundJobClient, UnavailableJobStorage>()));
-        using var client = broken.CreateClient();
-        client.DefaultRequestHeaders.Add(ApiKeyFormat.HeaderName, service.B.Key);
-        using var response = await client.PostAsJsonAsync("/videos", new { text = "A red circle rose over the city." });
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        var problem = await SecuredServiceFixture.ProblemAsync(response);
-        Assert.DoesNotContain(UnavailableJobStorage.Message, problem.ToString());
-        Assert.DoesNotContain(nameof(UnavailableJobStorage), problem.ToString());
-    }
-
-    /// <summary>Job storage that is down: enqueueing throws, as it would with the database gone.</summary>
-    private sealed class UnavailableJobStorage : IBackgroundJobClient
-    {
-        public const string Message = "job storage unavailable (simulated)";
-        public string Create(Job job, IState state) => throw new InvalidOperationException(Message);
-        public bool ChangeState(string jobId, IState state, string expectedState) => throw new InvalidOperationException(Message);
     }
 
     /// <summary>A body without Content-Length, as a streaming client sends it.</summary>
