@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The demo, as a newsroom CMS would drive the service: load a small library, post an article,
-# wait for the job, download the MP4. Needs a running API ($VIDPRESS_API) and curl, jq, ffmpeg.
+# wait for the job, download the MP4. Needs a running API ($VIDPRESS_API), an API key ($VIDPRESS_API_KEY:
+# `./vidpress demo` makes one; by hand: ./vidpress key create --tenant demo) and curl, jq, ffmpeg.
 set -euo pipefail
 API="${VIDPRESS_API:-http://127.0.0.1:5080}"
 OUT="${VIDPRESS_OUT:-$PWD/out}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PICTURES="$ROOT/models/tiny-clip"
-AUTH=()
-[ -n "${VIDPRESS_API_KEY:-}" ] && AUTH=(-H "X-Api-Key: $VIDPRESS_API_KEY")
+[ -n "${VIDPRESS_API_KEY:-}" ] || { echo "set VIDPRESS_API_KEY (./vidpress key create --tenant demo prints one)" >&2; exit 2; }
+AUTH=(-H "X-Api-Key: $VIDPRESS_API_KEY")
 mkdir -p "$OUT/library"
 say() { printf '\033[1;32m-->\033[0m %s\n' "$*" >&2; }
 
@@ -57,7 +58,9 @@ while :; do
   sleep 1
 done
 [ "$status" = succeeded ] || { jq . <<<"$state" >&2; exit 1; }
-curl -fsS "${AUTH[@]}" -o "$OUT/$id.mp4" "$API/videos/$id/file"
+# The signed link needs no key: this is how a CMS hands the file on.
+download="$(jq -r .links.download <<<"$state")"
+curl -fsS -o "$OUT/$id.mp4" "$API$download"
 curl -fsS "${AUTH[@]}" "$API/videos/$id/timeline" >"$OUT/$id.timeline.json"
 say "timeline: $(jq -r '[.clips[] | "\(.kind):\(.assetTitle // .cardText | tostring | .[0:24])"] | join(" | ")' "$OUT/$id.timeline.json")"
 say "rendered $(jq -r .durationSeconds <<<"$state") s in $(jq -r .renderSeconds <<<"$state") s"

@@ -1,16 +1,23 @@
+using VidPress.Api.Admin;
 using VidPress.Api.Infrastructure;
 using VidPress.Api.Library;
+using VidPress.Api.Security;
 using VidPress.Api.Videos;
+
+if (args is ["admin", .. var verb]) return await AdminCommand.RunAsync(verb, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVidPressApi();
+builder.AddVidPressSecurity();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
 app.UseVidPressApi();
+app.UseVidPressSecurity();
 app.MapVideosApi();
 app.MapLibraryApi();
 app.MapMusicApi();
 app.Run();
+return 0;
 
 public partial class Program;

@@ -46,6 +46,11 @@ public static class VidPressServices
         services.AddOptions<TimelineOptions>().BindConfiguration("Timeline");
         services.AddOptions<RenderingOptions>().BindConfiguration("Rendering");
         services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks");
+        // Webhook bodies carry signed download links and the API checks them: without the key neither works.
+        services.AddOptions<DownloadOptions>().BindConfiguration("Downloads")
+            .Validate(o => o.SigningKey is { Length: >= DownloadOptions.MinimumKeyLength },
+                $"Downloads:SigningKey must be set to a secret of at least {DownloadOptions.MinimumKeyLength} characters.")
+            .ValidateOnStart();
         services.AddOptions<JobOptions>().BindConfiguration("Jobs");
 
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
@@ -75,7 +80,9 @@ public static class VidPressServices
         services.AddSingleton<TimelineBuilder>();
         services.AddSingleton<Soundtrack>();
         services.AddSingleton<VideoRenderer>();
+        services.AddSingleton<DownloadLinks>();
         services.AddScoped<WebhookSender>();
+        services.AddScoped<Tenants.TenantAdmin>();
         services.AddScoped<VideoJob>();
         services.AddScoped<WebhookJob>();
         services.AddScoped<AssetIngestJob>();

@@ -8,17 +8,23 @@ using VidPress.Import;
 // service answers 200 with the existing asset for a file it already has (SHA-256 de-duplication).
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: vidpress import FOLDER [--api URL]   (metadata.csv or metadata.json in FOLDER: file,title,description,tags,licence,credit,expiry)");
+    Console.Error.WriteLine("usage: vidpress import FOLDER [--api URL] [--api-key KEY]   (key also from VIDPRESS_API_KEY; metadata.csv or metadata.json in FOLDER: file,title,description,tags,licence,credit,expiry)");
     return 2;
 }
 var folder = Path.GetFullPath(args[0]);
 var api = Environment.GetEnvironmentVariable("VIDPRESS_API_URL") ?? "http://127.0.0.1:5080";
-for (var i = 1; i < args.Length - 1; i++) if (args[i] == "--api") api = args[i + 1];
+var apiKey = Environment.GetEnvironmentVariable("VIDPRESS_API_KEY");
+for (var i = 1; i < args.Length - 1; i++)
+{
+    if (args[i] == "--api") api = args[i + 1];
+    if (args[i] == "--api-key") apiKey = args[i + 1];
+}
 if (!Directory.Exists(folder)) { Console.Error.WriteLine($"no folder {folder}"); return 2; }
 
 var items = ImportManifest.Read(folder);
 var totalBytes = items.Sum(item => File.Exists(Path.Combine(folder, item.File)) ? new FileInfo(Path.Combine(folder, item.File)).Length : 0);
 using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromHours(1) };
+if (!string.IsNullOrEmpty(apiKey)) http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
 var progress = new ProgressBar(totalBytes, items.Count);
 int added = 0, existing = 0, failed = 0;
 var clock = Stopwatch.StartNew();

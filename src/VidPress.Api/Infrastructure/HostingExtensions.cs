@@ -45,7 +45,7 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        // The ops dashboard is static files calling the public API.
+        // The ops dashboard is static files calling the public API (with the key the operator types in).
         app.Use((context, next) =>
         {
             if (context.Request.Path.Value == "/dashboard") { context.Response.Redirect("/dashboard/"); return Task.CompletedTask; }
@@ -56,7 +56,7 @@ public static class HostingExtensions
         app.UseSwagger();
         app.UseSwaggerUI();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
-        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }
 }

@@ -20,6 +20,8 @@ public sealed class AssetUpload
     public string Field(string name) => Fields.TryGetValue(name, out var values) ? string.Join(',', values).Trim() : "";
 
     private const int MaxFieldBytes = 16 * 1024;
+    /// <summary>What the body may carry beyond the file: the fields and the multipart framing.</summary>
+    public const long MaxFormOverheadBytes = 1024 * 1024;
     private const int MaxFields = 100;
 
     /// <summary>
@@ -38,7 +40,7 @@ public sealed class AssetUpload
 
         // The body may legitimately be as large as the file plus its fields; the file check below is the real limit.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-            bodySize.MaxRequestBodySize = maxFileBytes + 1024 * 1024;
+            bodySize.MaxRequestBodySize = maxFileBytes + MaxFormOverheadBytes;
 
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
         var fields = 0;

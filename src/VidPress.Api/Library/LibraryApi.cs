@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using VidPress.Api.Infrastructure;
+using VidPress.Api.Security;
 using VidPress.Core.Data;
 using VidPress.Core.Jobs;
 using VidPress.Core.Library;
@@ -38,7 +39,7 @@ public static class LibraryApi
     public static IEndpointRouteBuilder MapLibraryApi(this IEndpointRouteBuilder app)
     {
         var library = app.MapGroup("/library").WithTags("Library");
-        library.MapPost("/assets", UploadAsync).DisableAntiforgery().WithName("UploadAsset")
+        library.MapPost("/assets", UploadAsync).DisableAntiforgery().WithMetadata(new OwnsBodyLimit()).WithName("UploadAsset")
             .WithSummary("Add a video or image (multipart: file, title, description, tags, licence, credit, expiresAt)");
         library.MapGet("/assets", ListAsync).WithName("ListAssets");
         library.MapGet("/assets/{id:guid}", GetAsync).WithName("GetAsset");
@@ -56,6 +57,9 @@ public static class LibraryApi
         TenantContext tenant, TimeProvider clock, IOptions<LibraryOptions> options, ILogger<AssetUpload> logger, CancellationToken ct)
     {
         var maxBytes = options.Value.MaxUploadBytes;
+        if (!Idempotency.TryReadKey(request, out var idempotencyKey, out var badKey)) return badKey;
+        // A declared length beyond the limit is refused before a byte of it is read.
+        if (request.ContentLength > maxBytes + AssetUpload.MaxFormOverheadBytes) return Problems.TooLarge($"Files up to {maxBytes} bytes are accepted.");
         // The scratch folder, and with it a rejected file, is gone whatever way this method leaves.
         using var scratch = storage.CreateScratch("upload");
         var upload = await AssetUpload.ReadAsync(request, maxBytes, name => scratch.File("upload" + SafeExtension(name)), ct);
@@ -86,6 +90,11 @@ public static class LibraryApi
         }
         if (problems.Count > 0) return Problems.Validation(problems);
 
+        // The file by its hash and every form field, sorted: the canonical form of this upload.
+        var requestHash = Idempotency.Hash(new[] { upload.Sha256, upload.FileName }
+            .Concat(upload.Fields.OrderBy(f => f.Key, StringComparer.OrdinalIgnoreCase).SelectMany(f => f.Value.Prepend(f.Key.ToLowerInvariant()))));
+        if (idempotencyKey is not null && await ReplayAsync(db, tenant.TenantId, idempotencyKey, requestHash, ct) is { } replay) return replay;
+
         // Same bytes, same asset: answered before probing, since the first upload of them was probed already.
         if (await FindBySha256Async(db, tenant.TenantId, upload.Sha256, ct) is { } existing) return TypedResults.Ok(existing);
 
@@ -96,7 +105,7 @@ public static class LibraryApi
         var id = Guid.NewGuid();
         var asset = new Asset
         {
-            Id = id, TenantId = tenant.TenantId, Kind = info.IsStill ? AssetKind.Image : AssetKind.Video, Status = AssetStatus.Ingesting,
+            Id = id, TenantId = tenant.TenantId, IdempotencyKey = idempotencyKey, RequestHash = idempotencyKey is null ? null : requestHash, Kind = info.IsStill ? AssetKind.Image : AssetKind.Video, Status = AssetStatus.Ingesting,
             Title = title, Description = description.Length == 0 ? null : description, Tags = tags, FileName = Path.GetFileName(upload.FileName!),
             StorageKey = StorageKeys.AssetOriginal(tenant.TenantId, id, Path.GetExtension(upload.LocalPath)), Sha256 = upload.Sha256, SizeBytes = upload.Length,
             Width = info.Width, Height = info.Height, DurationSeconds = info.DurationSeconds, FrameRate = info.FrameRate, CreatedAt = clock.GetUtcNow(),
@@ -119,6 +128,11 @@ public static class LibraryApi
                 db.Assets.Remove(asset);
                 await db.SaveChangesAsync(CancellationToken.None);
             }
+            if (idempotencyKey is not null && e is DbUpdateException conflict && Idempotency.IsKeyConflict(conflict, "assets"))
+            {
+                db.ChangeTracker.Clear();
+                if (await ReplayAsync(db, tenant.TenantId, idempotencyKey, requestHash, CancellationToken.None) is { } winner) return winner;
+            }
             // A concurrent upload of the same bytes won the unique (tenant, sha256) index: theirs is the asset.
             if (e is DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } })
             {
@@ -129,6 +143,21 @@ public static class LibraryApi
             throw;
         }
         return TypedResults.Accepted($"/library/assets/{id}", AssetResponse.From(asset, 0));
+    }
+
+    /// <summary>
+    /// The answer to a repeated Idempotency-Key: the asset the first request made, or 422 for a different upload.
+    /// A key whose first upload was answered from the SHA-256 de-duplication is not recorded (the asset has its
+    /// own key or none); repeating it is answered the same way again.
+    /// </summary>
+    private static async Task<Results<Accepted<AssetResponse>, Ok<AssetResponse>, ProblemHttpResult>?> ReplayAsync(
+        VidPressDbContext db, Guid tenantId, string key, string requestHash, CancellationToken ct)
+    {
+        var earlier = await db.Assets.AsNoTracking().Where(a => a.TenantId == tenantId && a.IdempotencyKey == key)
+            .Select(a => new { Asset = a, Shots = a.Shots.Count }).SingleOrDefaultAsync(ct);
+        if (earlier is null) return null;
+        if (earlier.Asset.RequestHash != requestHash) return Idempotency.Mismatch();
+        return TypedResults.Accepted($"/library/assets/{earlier.Asset.Id}", AssetResponse.From(earlier.Asset, earlier.Shots));
     }
 
     private static async Task<AssetResponse?> FindBySha256Async(VidPressDbContext db, Guid tenantId, string sha256, CancellationToken ct)

@@ -1,8 +1,10 @@
+using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
+using VidPress.Core.Delivery;
 using VidPress.Core.Jobs;
 using VidPress.Core.Media;
 using VidPress.Core.Network;
@@ -30,7 +32,8 @@ public sealed record DeliveryResponse(string WebhookId, string EventType, string
 /// <summary>One sentence of a caller's own script: narrated as written, with the keywords and asset they chose.</summary>
 public sealed record ScriptSentenceRequest(string? Text, IReadOnlyList<string>? Keywords = null, Guid? AssetId = null);
 
-public sealed record VideoLinks(string Self, string? File, string? Timeline, string? Poster, string? Script = null);
+/// <param name="Download">A signed link to the MP4 that needs no API key (for players and hand-offs); it expires.</param>
+public sealed record VideoLinks(string Self, string? File, string? Timeline, string? Poster, string? Script = null, string? Download = null);
 
 public sealed record VideoResponse(
     Guid Id,
@@ -62,6 +65,9 @@ public sealed record VideoResponse(
             v.Script is null ? null : $"/videos/{v.Id}/script"),
         v.Timeline?.Clips.Select((c, i) => (c, i)).Where(x => x.c.Generated)
             .Select(x => new GeneratedStillInfo(x.i, x.c.SentenceIndex, x.c.AssetId, x.c.CardText, x.c.Start, x.c.End)).ToList() ?? []);
+
+    public VideoResponse WithDownload(DownloadLinks links) =>
+        Status == VideoStatus.Succeeded && Links.File is not null ? this with { Links = Links with { Download = links.PathFor(Id) } } : this;
 }
 
 /// <summary>An AI-generated still used in the video, listed so editors and viewers can be told.</summary>
@@ -84,14 +90,21 @@ public static class VideosApi
         videos.MapGet("/{id:guid}/script", GetScriptAsync).WithName("GetVideoScript").WithSummary("The narration script with tags and anchor points");
         videos.MapGet("/{id:guid}/timeline", GetTimelineAsync).WithName("GetVideoTimeline");
         videos.MapGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile");
+        videos.MapGet("/{id:guid}/download", DownloadAsync).AllowAnonymous().WithName("DownloadVideo")
+            .WithSummary("The MP4 through a signed, expiring link (links.download); no API key needed");
         videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster");
         videos.MapGet("/{id:guid}/deliveries", GetDeliveriesAsync).WithName("GetVideoDeliveries").WithSummary("Every webhook delivery attempt for the video");
         return app;
     }
 
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> CreateAsync(
-        CreateVideoRequest body, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        CreateVideoRequest body, HttpRequest http, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
+        if (!Idempotency.TryReadKey(http, out var idempotencyKey, out var badKey)) return badKey;
+        // The bound request re-serialised: key order and whitespace of the caller's JSON do not count.
+        var requestHash = Idempotency.Hash([JsonSerializer.Serialize(body, DocumentJson.Options)]);
+        if (idempotencyKey is not null && await ReplayAsync(db, tenant, idempotencyKey, requestHash, ct) is { } replay) return replay;
+
         var problems = Validate(body);
         if (problems.Count == 0) await ValidatePinnedAssetsAsync(body, db, tenant, problems, ct);
         if (problems.Count > 0) return Problems.Validation(problems);
@@ -111,11 +124,21 @@ public static class VideosApi
                 Script = body.Script?.Select(s => new CallerSentence(s.Text!.Trim(),
                     s.Keywords?.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(), s.AssetId)).ToList(),
             },
+            IdempotencyKey = idempotencyKey,
+            RequestHash = idempotencyKey is null ? null : requestHash,
             CreatedAt = now,
             UpdatedAt = now,
         };
         db.Videos.Add(video);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (idempotencyKey is not null && Idempotency.IsKeyConflict(e, "videos"))
+        {
+            db.ChangeTracker.Clear();
+            return await ReplayAsync(db, tenant, idempotencyKey, requestHash, ct) ?? throw new InvalidOperationException("The conflicting video is gone.", e);
+        }
         try
         {
             jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
@@ -128,6 +151,16 @@ public static class VideosApi
             throw;
         }
         return TypedResults.Accepted($"/videos/{video.Id}", VideoResponse.From(video));
+    }
+
+    /// <summary>The answer to a repeated Idempotency-Key: the first request's video, or 422 for a different request.</summary>
+    private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>?> ReplayAsync(
+        VidPressDbContext db, TenantContext tenant, string key, string requestHash, CancellationToken ct)
+    {
+        var earlier = await db.Videos.AsNoTracking().SingleOrDefaultAsync(v => v.TenantId == tenant.TenantId && v.IdempotencyKey == key, ct);
+        if (earlier is null) return null;
+        if (earlier.RequestHash != requestHash) return Idempotency.Mismatch();
+        return TypedResults.Accepted($"/videos/{earlier.Id}", VideoResponse.From(earlier));
     }
 
     internal static Dictionary<string, string[]> Validate(CreateVideoRequest body)
@@ -203,17 +236,17 @@ public static class VideosApi
         catch (BlockedDestinationException e) { problems[field] = [e.Message]; }
     }
 
-    private static async Task<Ok<VideoResponse[]>> ListAsync(VidPressDbContext db, TenantContext tenant, int? limit, CancellationToken ct)
+    private static async Task<Ok<VideoResponse[]>> ListAsync(VidPressDbContext db, TenantContext tenant, DownloadLinks links, int? limit, CancellationToken ct)
     {
         var videos = await db.Videos.AsNoTracking().Where(v => v.TenantId == tenant.TenantId)
             .OrderByDescending(v => v.CreatedAt).Take(Math.Clamp(limit ?? 50, 1, 200)).ToListAsync(ct);
-        return TypedResults.Ok(videos.Select(VideoResponse.From).ToArray());
+        return TypedResults.Ok(videos.Select(v => VideoResponse.From(v).WithDownload(links)).ToArray());
     }
 
-    private static async Task<Results<Ok<VideoResponse>, ProblemHttpResult>> GetAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)
+    private static async Task<Results<Ok<VideoResponse>, ProblemHttpResult>> GetAsync(Guid id, VidPressDbContext db, TenantContext tenant, DownloadLinks links, CancellationToken ct)
     {
         var video = await Find(db, tenant, id, ct);
-        return video is null ? Problems.NotFound("video", id) : TypedResults.Ok(VideoResponse.From(video));
+        return video is null ? Problems.NotFound("video", id) : TypedResults.Ok(VideoResponse.From(video).WithDownload(links));
     }
 
     private static async Task<Results<Ok<TimelineDocument>, ProblemHttpResult>> GetTimelineAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)
@@ -230,6 +263,18 @@ public static class VideosApi
         if (video.OutputKey is null) return Problems.NotReady("The video is not rendered yet.");
         var path = await storage.GetLocalPathAsync(video.OutputKey, ct);
         return TypedResults.PhysicalFile(path, "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
+    }
+
+    /// <summary>The signature is the authorisation: it names the video, so no tenant check is needed; 403 says nothing about whether the video exists.</summary>
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadAsync(
+        Guid id, long? expires, string? sig, DownloadLinks links, VidPressDbContext db, IMediaStorage storage, CancellationToken ct)
+    {
+        if (expires is null || !links.IsValid(id, expires.Value, sig))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The download link is not valid or has expired.",
+                detail: "Ask GET /videos/{id} (with your API key) for a fresh links.download.");
+        var outputKey = await db.Videos.AsNoTracking().Where(v => v.Id == id).Select(v => v.OutputKey).SingleOrDefaultAsync(ct);
+        if (outputKey is null) return Problems.NotFound("video", id);
+        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(outputKey, ct), "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
     }
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetPosterAsync(Guid id, VidPressDbContext db, TenantContext tenant, IMediaStorage storage, CancellationToken ct)

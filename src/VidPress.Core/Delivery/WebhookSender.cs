@@ -16,7 +16,15 @@ public sealed class WebhookOptions
     public string Secret { get; set; } = "whsec_dmlkcHJlc3MtZGV2ZWxvcG1lbnQtc2VjcmV0LWNoYW5nZS1tZQ==";
     /// <summary>Base address used to build links in webhook bodies (the API's public URL).</summary>
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
+    /// <summary>Seconds to wait before each retry of a failed delivery; null or empty means <see cref="WebhookRetry.DefaultDelaysSeconds"/>.</summary>
+    /// <remarks>Null rather than a default array: the configuration binder appends to an array it finds filled.</remarks>
+    public int[]? RetryDelaysSeconds { get; set; }
+    /// <summary>Each delay is scaled by a random factor in [1 - jitter, 1 + jitter].</summary>
+    public double RetryJitter { get; set; } = 0.2;
 }
+
+/// <summary>What one delivery attempt came to. <see cref="Attempt"/> is 0 when there was nothing to send.</summary>
+public sealed record WebhookOutcome(int Attempt, bool Delivered);
 
 public static class WebhookEvents
 {
@@ -27,13 +35,15 @@ public static class WebhookEvents
 /// <summary>
 /// Delivers one webhook event per the Standard Webhooks specification. The webhook id is derived from
 /// the video and the event, so every retry of the same event carries the same id and receivers can
-/// drop duplicates. Every attempt is logged in webhook_deliveries.
+/// drop duplicates. Every attempt is logged in webhook_deliveries. The body is signed with the tenant's
+/// secret, or the service-wide one for tenants without their own.
 /// </summary>
 public sealed class WebhookSender(
     VidPressDbContext db,
     IHttpClientFactory httpClientFactory,
     IOptions<WebhookOptions> options,
     IOptions<NetworkOptions> networkOptions,
+    DownloadLinks downloadLinks,
     TimeProvider clock,
     ILogger<WebhookSender> logger)
 {
@@ -41,17 +51,21 @@ public sealed class WebhookSender(
 
     public static string WebhookIdFor(Guid videoId, string eventType) => $"msg_{videoId:N}_{eventType.Replace('.', '_')}";
 
-    /// <returns>True when the receiver answered 2xx. Throws on failure so the caller's retry policy applies.</returns>
-    public async Task DeliverAsync(Guid videoId, string eventType, CancellationToken cancellationToken)
+    /// <summary>Makes one attempt, unless an earlier one already got through; the caller decides about retries.</summary>
+    public async Task<WebhookOutcome> DeliverAsync(Guid videoId, string eventType, CancellationToken cancellationToken)
     {
         var video = await db.Videos.AsNoTracking().SingleAsync(v => v.Id == videoId, cancellationToken);
         var url = video.Request.CallbackUrl;
-        if (string.IsNullOrEmpty(url)) return;
+        if (string.IsNullOrEmpty(url)) return new WebhookOutcome(0, false);
 
         var webhookId = WebhookIdFor(video.Id, eventType);
+        // A job that runs twice (Hangfire runs at least once) must not deliver an event the receiver already has.
+        var earlier = await db.WebhookDeliveries.Where(d => d.WebhookId == webhookId).Select(d => new { d.Attempt, d.Succeeded }).ToListAsync(cancellationToken);
+        if (earlier.FirstOrDefault(d => d.Succeeded) is { } delivered) return new WebhookOutcome(delivered.Attempt, true);
+        var secret = await db.Tenants.Where(t => t.Id == video.TenantId).Select(t => t.WebhookSecret).SingleOrDefaultAsync(cancellationToken) ?? _options.Secret;
         var body = JsonSerializer.Serialize(Payload(video, eventType), DocumentJson.Options);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        var attempt = await db.WebhookDeliveries.CountAsync(d => d.WebhookId == webhookId, cancellationToken) + 1;
+        var attempt = earlier.Count + 1;
         var delivery = new WebhookDelivery
         {
             Id = Guid.NewGuid(), TenantId = video.TenantId, VideoId = video.Id, WebhookId = webhookId, EventType = eventType,
@@ -65,7 +79,7 @@ public sealed class WebhookSender(
             };
             request.Headers.Add("webhook-id", webhookId);
             request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add("webhook-signature", Sign(_options.Secret, webhookId, timestamp, body));
+            request.Headers.Add("webhook-signature", Sign(secret, webhookId, timestamp, body));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(networkOptions.Value.Timeout);
             using var response = await httpClientFactory.CreateClient(OutboundHttp.ClientName).SendAsync(request, timeout.Token);
@@ -80,13 +94,17 @@ public sealed class WebhookSender(
         db.WebhookDeliveries.Add(delivery);
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Webhook {WebhookId} attempt {Attempt} to {Url}: {Outcome}", webhookId, attempt, url, delivery.Succeeded ? "delivered" : delivery.Error);
-        if (!delivery.Succeeded) throw new WebhookDeliveryException($"Webhook {webhookId} attempt {attempt} failed: {delivery.Error}");
+        return new WebhookOutcome(attempt, delivery.Succeeded);
     }
 
     private object Payload(Video video, string eventType)
     {
         var links = new Dictionary<string, string> { ["self"] = $"{_options.PublicBaseUrl.TrimEnd('/')}/videos/{video.Id}" };
-        if (video.OutputKey is not null) links["file"] = $"{_options.PublicBaseUrl.TrimEnd('/')}/videos/{video.Id}/file";
+        if (video.OutputKey is not null)
+        {
+            links["file"] = $"{_options.PublicBaseUrl.TrimEnd('/')}/videos/{video.Id}/file";
+            links["download"] = _options.PublicBaseUrl.TrimEnd('/') + downloadLinks.PathFor(video.Id);
+        }
         return new
         {
             type = eventType,
@@ -104,4 +122,3 @@ public sealed class WebhookSender(
     }
 }
 
-public sealed class WebhookDeliveryException(string message) : Exception(message);

@@ -218,15 +218,6 @@ public static class JobQueues
     public const string Gpu = "gpu";
 }
 
-/// <summary>Delivers webhooks durably: a failed attempt is retried with growing delays over hours.</summary>
-public sealed class WebhookJob(WebhookSender sender)
-{
-    [AutomaticRetry(Attempts = 12, DelaysInSeconds = [5, 30, 60, 300, 600, 1800, 3600, 3600, 7200, 7200, 14400, 14400])]
-    [Queue(JobQueues.Default)]
-    public Task DeliverAsync(Guid videoId, string eventType, CancellationToken cancellationToken) =>
-        sender.DeliverAsync(videoId, eventType, cancellationToken);
-}
-
 /// <summary>Ingests one library asset in the background.</summary>
 public sealed class AssetIngestJob(LibraryIngest ingest)
 {

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
 using VidPress.Core.Data;
+using VidPress.Core.Tenants;
 
 namespace VidPress.IntegrationTests.Infrastructure;
 
@@ -22,6 +24,9 @@ public sealed class VidPressFactory(TestDatabase database, string storageRoot, I
             ["Clip:ModelPath"] = Repository.Path("models", "tiny-clip"),
             ["Network:AllowLoopback"] = "true",
             ["Jobs:WorkerCount"] = "2",
+            ["Downloads:SigningKey"] = "integration-tests-download-signing-key-0123456789",
+            // Polling loops of the tests would otherwise meet the production default; the limit itself has its own test.
+            ["Limits:RequestsPerMinute"] = "100000",
         }.Concat(settings ?? new Dictionary<string, string?>())));
     }
 }
@@ -33,7 +38,9 @@ public class ServiceFixture : IAsyncLifetime
 
     public TestDatabase Database { get; private set; } = null!;
     public VidPressFactory Factory { get; private set; } = null!;
+    /// <summary>Sends <see cref="ApiKey"/>, a key of the default tenant (the tenant the tests address by <see cref="Tenant.DefaultId"/>).</summary>
     public HttpClient Client { get; private set; } = null!;
+    public string ApiKey { get; private set; } = null!;
     public WebhookReceiver Webhooks { get; private set; } = null!;
     public string StorageRoot { get; } = Path.Combine(Path.GetTempPath(), "vidpress-test-" + Guid.NewGuid().ToString("N")[..8]);
     public string WorkFolder => Path.Combine(StorageRoot, "test-work");
@@ -49,6 +56,24 @@ public class ServiceFixture : IAsyncLifetime
         Factory = new VidPressFactory(Database, StorageRoot, Settings);
         Client = Factory.CreateClient();
         Client.Timeout = TimeSpan.FromMinutes(5);
+        ApiKey = (await CreateKeyAsync("default")).Key;
+        Client.DefaultRequestHeaders.Add(ApiKeyFormat.HeaderName, ApiKey);
+    }
+
+    /// <summary>A new key of the tenant of that name, the tenant created when new, as the admin command does it.</summary>
+    public async Task<CreatedKey> CreateKeyAsync(string tenant, string? label = null)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TenantAdmin>().CreateKeyAsync(tenant, label ?? "integration tests", CancellationToken.None);
+    }
+
+    /// <summary>A client of the service sending <paramref name="apiKey"/>, or no key at all.</summary>
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var client = Factory.CreateClient();
+        client.Timeout = TimeSpan.FromMinutes(5);
+        if (apiKey is not null) client.DefaultRequestHeaders.Add(ApiKeyFormat.HeaderName, apiKey);
+        return client;
     }
 
     public async Task DisposeAsync()

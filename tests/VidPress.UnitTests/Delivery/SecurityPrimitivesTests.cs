@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Options;
+using VidPress.Core.Delivery;
+using VidPress.Core.Tenants;
+
+namespace VidPress.UnitTests.Delivery;
+
+public sealed class ApiKeyFormatTests
+{
+    [Fact]
+    public void A_new_key_has_the_documented_shape_and_matches_only_its_own_hash()
+    {
+        var key = ApiKeyFormat.Generate();
+        Assert.Matches("^vp_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$", key.Key);
+        Assert.True(ApiKeyFormat.TryGetPrefix(key.Key, out var prefix));
+        Assert.Equal(key.Prefix, prefix);
+        Assert.Equal(64, key.Hash.Length);
+        Assert.True(ApiKeyFormat.Matches(key.Key, key.Hash));
+        Assert.False(ApiKeyFormat.Matches(key.Key[..^1] + (key.Key[^1] == 'A' ? 'B' : 'A'), key.Hash));
+        Assert.NotEqual(key.Key, ApiKeyFormat.Generate().Key);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("vp_short")]
+    [InlineData("xx_0123abcd_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("vp_0123ABCD_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("vp_0123abcd-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    public void Malformed_keys_have_no_prefix(string? key) => Assert.False(ApiKeyFormat.TryGetPrefix(key, out _));
+}
+
+public sealed class DownloadLinksTests
+{
+    private readonly SettableClock _clock = new() { Now = DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture) };
+
+    private sealed class SettableClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+    private DownloadLinks Links(string key = "unit-test-signing-key-0123456789abcdef") =>
+        new(Options.Create(new DownloadOptions { SigningKey = key, LinkLifetime = TimeSpan.FromHours(1) }), _clock);
+
+    private static (long Expires, string Sig) Parse(string path)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri("http://x" + path).Query);
+        return (long.Parse(query["expires"]!, System.Globalization.CultureInfo.InvariantCulture), query["sig"]!);
+    }
+
+    [Fact]
+    public void A_link_is_valid_for_its_video_until_it_expires()
+    {
+        var id = Guid.NewGuid();
+        var (expires, sig) = Parse(Links().PathFor(id));
+        Assert.Equal(_clock.GetUtcNow().AddHours(1).ToUnixTimeSeconds(), expires);
+        Assert.True(Links().IsValid(id, expires, sig));
+        Assert.False(Links().IsValid(Guid.NewGuid(), expires, sig));
+        Assert.False(Links().IsValid(id, expires + 1, sig));
+        Assert.False(Links("another-signing-key-0123456789abcdef0").IsValid(id, expires, sig));
+        Assert.False(Links().IsValid(id, expires, sig[..^2]));
+        Assert.False(Links().IsValid(id, expires, "not base64url!"));
+        Assert.False(Links().IsValid(id, expires, null));
+        _clock.Now += TimeSpan.FromHours(1);
+        Assert.False(Links().IsValid(id, expires, sig));
+    }
+
+    [Fact]
+    public void Without_a_long_enough_key_no_link_is_made() =>
+        Assert.Throws<InvalidOperationException>(() => Links("short").PathFor(Guid.NewGuid()));
+}
+
+public sealed class WebhookRetryTests
+{
+    [Fact]
+    public void Delays_follow_the_configured_schedule_within_the_jitter_and_end_after_the_last()
+    {
+        var options = new WebhookOptions { RetryDelaysSeconds = [10, 100], RetryJitter = 0.2 };
+        var random = new Random(7);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.InRange(WebhookRetry.DelayAfter(1, options, random)!.Value.TotalSeconds, 8, 12);
+            Assert.InRange(WebhookRetry.DelayAfter(2, options, random)!.Value.TotalSeconds, 80, 120);
+        }
+        Assert.Null(WebhookRetry.DelayAfter(3, options, random));
+        var spread = Enumerable.Range(0, 50).Select(_ => WebhookRetry.DelayAfter(2, options, random)!.Value).Distinct().Count();
+        Assert.True(spread > 10, "jitter should spread the retries");
+    }
+
+    [Fact]
+    public void Without_configuration_the_default_schedule_spans_hours()
+    {
+        var options = new WebhookOptions();
+        Assert.Equal(TimeSpan.FromSeconds(5), WebhookRetry.DelayAfter(1, new WebhookOptions { RetryJitter = 0 }, new Random(1)));
+        Assert.NotNull(WebhookRetry.DelayAfter(WebhookRetry.DefaultDelaysSeconds.Length, options, new Random(1)));
+        Assert.Null(WebhookRetry.DelayAfter(WebhookRetry.DefaultDelaysSeconds.Length + 1, options, new Random(1)));
+        Assert.True(WebhookRetry.DefaultDelaysSeconds.Sum() > 12 * 3600);
+    }
+}
