@@ -93,6 +93,7 @@ public static class VideosApi
         videos.MapGet("/{id:guid}/download", DownloadAsync).AllowAnonymous().WithName("DownloadVideo")
             .WithSummary("The MP4 through a signed, expiring link (links.download); no API key needed");
         videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster");
+        videos.MapTimelineEditing();
         videos.MapGet("/{id:guid}/deliveries", GetDeliveriesAsync).WithName("GetVideoDeliveries").WithSummary("Every webhook delivery attempt for the video");
         return app;
     }

@@ -49,7 +49,9 @@ public sealed class WebhookSender(
 {
     private readonly WebhookOptions _options = options.Value;
 
-    public static string WebhookIdFor(Guid videoId, string eventType) => $"msg_{videoId:N}_{eventType.Replace('.', '_')}";
+    /// <summary>One id per event of one rendering: retries share it; a re-render after an edit gets a new one.</summary>
+    public static string WebhookIdFor(Guid videoId, string eventType, int revision = 0) =>
+        $"msg_{videoId:N}_{eventType.Replace('.', '_')}" + (revision > 0 ? $"_r{revision}" : "");
 
     /// <summary>Makes one attempt, unless an earlier one already got through; the caller decides about retries.</summary>
     public async Task<WebhookOutcome> DeliverAsync(Guid videoId, string eventType, CancellationToken cancellationToken)
@@ -58,7 +60,7 @@ public sealed class WebhookSender(
         var url = video.Request.CallbackUrl;
         if (string.IsNullOrEmpty(url)) return new WebhookOutcome(0, false);
 
-        var webhookId = WebhookIdFor(video.Id, eventType);
+        var webhookId = WebhookIdFor(video.Id, eventType, video.Timeline?.Revision ?? 0);
         // A job that runs twice (Hangfire runs at least once) must not deliver an event the receiver already has.
         var earlier = await db.WebhookDeliveries.Where(d => d.WebhookId == webhookId).Select(d => new { d.Attempt, d.Succeeded }).ToListAsync(cancellationToken);
         if (earlier.FirstOrDefault(d => d.Succeeded) is { } delivered) return new WebhookOutcome(delivered.Attempt, true);

@@ -13,6 +13,8 @@ public sealed record TimelineDocument
 {
     /// <summary>2 since sentences, layers, score breakdowns, sub-clips and beat-synced cuts; 1 before.</summary>
     public int Version { get; init; } = 2;
+    /// <summary>0 as built by the service; each accepted edit (PUT /videos/{id}/timeline) adds one (v2).</summary>
+    public int Revision { get; init; }
     public required string AspectRatio { get; init; }
     public required string Resolution { get; init; }
     public int Width { get; init; }
