@@ -81,6 +81,8 @@ public sealed class VideoJob(
                 return;
             }
             if (e is RunStoppedException) return;
+            // Published, or about to be: only the hand-over to the webhook is left, and a retried run settles it.
+            if (video.Status == VideoStatus.Succeeded) throw;
             if (!(e is VideoInputException or MediaRejectedException || (_token >= _options.MaxAttempts && e is not OperationCanceledException))) throw;
             logger.LogWarning(e, "Video {VideoId} failed at {Stage}", video.Id, video.Stage);
             video.Error = e is VideoInputException or MediaRejectedException ? e.Message : $"{video.Stage} failed: {e.Message}";

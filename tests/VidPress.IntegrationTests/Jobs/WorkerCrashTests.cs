@@ -11,6 +11,13 @@ public sealed class WorkerProcessFixture : ServiceFixture
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Jobs:RunWorkersInProcess"] = "false" };
 
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // A Hangfire server inside the test host would take the jobs these tests mean the worker processes to run.
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM hangfire.server"));
+    }
+
     public WorkerProcess StartWorker(string preset) =>
         WorkerProcess.Start(Database.ConnectionString, StorageRoot, new Dictionary<string, string> { ["Rendering__Preset"] = preset });
 }
