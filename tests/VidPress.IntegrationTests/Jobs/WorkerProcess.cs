@@ -75,7 +75,13 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// <summary>SIGKILL to the worker and its ffmpeg children at once, as when a container is killed.</summary>
     public void Kill()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+        {
+            // Frozen first, so it cannot start another ffmpeg between the tree being listed and killed.
+            using (var stop = Process.Start("kill", ["-STOP", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+                stop.WaitForExit();
+            _process.Kill(entireProcessTree: true);
+        }
         _process.WaitForExit(10_000);
     }
 
