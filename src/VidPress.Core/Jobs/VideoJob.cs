@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -354,7 +353,7 @@ public sealed class VideoJob(
             progressDb.Videos.Where(v => v.Id == videoId && v.Attempt == token && v.Progress < rounded)
                 .ExecuteUpdate(s => s.SetProperty(v => v.Progress, rounded));
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Progress is a display; losing one reading must not fail the render (e.g. while the database restarts).
             logger.LogDebug(e, "Could not record the progress of video {VideoId}", videoId);
