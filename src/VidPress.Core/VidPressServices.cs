@@ -109,7 +109,8 @@ public static class VidPressServices
                 QueuePollInterval = TimeSpan.FromSeconds(1),
                 // A job whose worker died becomes visible to other workers again after this long;
                 // the sliding invisibility keeps long renders owned while their worker lives.
-                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                // Configurable so crash-recovery tests need not wait five minutes.
+                InvisibilityTimeout = TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Jobs:InvisibilityTimeoutSeconds", 300)),
                 UseSlidingInvisibilityTimeout = true,
             }));
         if (queues is { Length: > 0 })

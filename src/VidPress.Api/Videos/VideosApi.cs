@@ -95,6 +95,8 @@ public static class VideosApi
         videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster");
         videos.MapTimelineEditing();
         videos.MapGet("/{id:guid}/deliveries", GetDeliveriesAsync).WithName("GetVideoDeliveries").WithSummary("Every webhook delivery attempt for the video");
+        videos.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelVideo").WithSummary("Stop a queued or running video");
+        videos.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryVideo").WithSummary("Run a failed or cancelled video again, keeping its finished stages");
         return app;
     }
 
@@ -292,6 +294,55 @@ public static class VideosApi
         var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => d.VideoId == id && d.TenantId == tenant.TenantId)
             .OrderBy(d => d.CreatedAt).ToListAsync(ct);
         return TypedResults.Ok(deliveries.Select(d => new DeliveryResponse(d.WebhookId, d.EventType, d.Url, d.Attempt, d.StatusCode, d.Succeeded, d.Error, d.CreatedAt)).ToArray());
+    }
+
+    /// <summary>
+    /// Asks the running job to stop (it polls the flag and kills its ffmpeg); a video still queued is
+    /// cancelled at once, and its job finds nothing to do. Cancelling twice is harmless.
+    /// </summary>
+    private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> CancelAsync(
+        Guid id, VidPressDbContext db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // One conditional update: a job taking its token or publishing at the same moment either sees the flag or wins the row first.
+        await db.Videos
+            .Where(v => v.Id == id && v.TenantId == tenant.TenantId && (v.Status == VideoStatus.Queued || v.Status == VideoStatus.Running))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(v => v.CancelRequested, true)
+                .SetProperty(v => v.Status, v => v.Status == VideoStatus.Queued ? VideoStatus.Cancelled : v.Status)
+                .SetProperty(v => v.FinishedAt, v => v.Status == VideoStatus.Queued ? now : v.FinishedAt)
+                .SetProperty(v => v.UpdatedAt, now), ct);
+        var video = await Find(db, tenant, id, ct);
+        if (video is null) return Problems.NotFound("video", id);
+        if (!video.CancelRequested || video.Status is VideoStatus.Succeeded or VideoStatus.Failed)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not cancellable.", detail: $"The video has already {video.Status.ToString().ToLowerInvariant()}.");
+        return TypedResults.Accepted($"/videos/{id}", VideoResponse.From(video));
+    }
+
+    /// <summary>Queues a failed or cancelled video again; the new run resumes after the last finished stage.</summary>
+    private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> RetryAsync(
+        Guid id, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // Not while the previous outcome's webhook is still being handed over (stage Delivery): it would be lost.
+        var reset = await db.Videos
+            .Where(v => v.Id == id && v.TenantId == tenant.TenantId
+                && (v.Status == VideoStatus.Failed || v.Status == VideoStatus.Cancelled) && v.Stage != VideoStage.Delivery)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(v => v.Status, VideoStatus.Queued)
+                .SetProperty(v => v.Stage, VideoStage.Queued)
+                .SetProperty(v => v.Progress, 0)
+                .SetProperty(v => v.Error, (string?)null)
+                .SetProperty(v => v.CancelRequested, false)
+                .SetProperty(v => v.FinishedAt, (DateTimeOffset?)null)
+                .SetProperty(v => v.UpdatedAt, now), ct);
+        var video = await Find(db, tenant, id, ct);
+        if (video is null) return Problems.NotFound("video", id);
+        if (reset == 0)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not retryable.",
+                detail: $"Only failed or cancelled videos can be retried; this one is {video.Status.ToString().ToLowerInvariant()}.");
+        jobs.Enqueue<VideoJob>(j => j.RunAsync(id, CancellationToken.None));
+        return TypedResults.Accepted($"/videos/{id}", VideoResponse.From(video));
     }
 
     private static Task<Video?> Find(VidPressDbContext db, TenantContext tenant, Guid id, CancellationToken ct) =>

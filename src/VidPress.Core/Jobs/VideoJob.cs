@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using VidPress.Core.Articles;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
@@ -20,11 +21,16 @@ public sealed class JobOptions
     /// <summary>Attempts of a video job before it is failed for good (Hangfire retries in between).</summary>
     public int MaxAttempts { get; set; } = 3;
     public int CandidatesPerSentence { get; set; } = 8;
+    /// <summary>How often a running job looks for a cancel request or a newer run of the same video.</summary>
+    public TimeSpan StopPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>
 /// Runs a video through the stages in order. Each finished stage's result is saved on the video row,
 /// so a job that is retried or picked up again after a crash resumes after the last finished stage.
+/// Hangfire runs a job at least once, and a worker presumed dead may still be running: every run takes a
+/// new fencing token (<see cref="Video.Attempt"/>), every save is conditional on still holding it, and only
+/// the holder may publish the MP4 and hand the outcome to the webhook.
 /// </summary>
 public sealed class VideoJob(
     VidPressDbContext db,
@@ -44,29 +50,143 @@ public sealed class VideoJob(
     ILogger<VideoJob> logger)
 {
     private readonly JobOptions _options = options.Value;
+    private int _token;
 
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [5, 30])]
     [Queue(JobQueues.Render)]
     public async Task RunAsync(Guid videoId, CancellationToken cancellationToken)
     {
-        var video = await db.Videos.SingleOrDefaultAsync(v => v.Id == videoId, cancellationToken);
-        if (video is null || video.Status is VideoStatus.Succeeded or VideoStatus.Failed) return;
-        video.Attempt++;
-        video.Status = VideoStatus.Running;
-        await SaveAsync(video, cancellationToken);
+        var token = await TakeTokenAsync(videoId, cancellationToken);
+        if (token is null)
+        {
+            await SettleAsync(videoId);
+            return;
+        }
+        _token = token.Value;
+        var video = await db.Videos.SingleAsync(v => v.Id == videoId, cancellationToken);
 
+        // Cancelled when the caller cancels or a newer run takes over, so ffmpeg is killed within a poll.
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var stopWatching = new CancellationTokenSource();
+        var watcher = WatchForStopAsync(videoId, run, stopWatching.Token);
         try
         {
-            await RunStagesAsync(video, cancellationToken);
+            await RunStagesAsync(video, run.Token);
         }
-        catch (Exception e) when (e is VideoInputException or MediaRejectedException || (video.Attempt >= _options.MaxAttempts && e is not OperationCanceledException))
+        catch (Exception e)
         {
+            // Shutting down: Hangfire hands the job to a worker again.
+            if (cancellationToken.IsCancellationRequested) throw;
+            if (await StopReasonAsync(videoId) is { } reason)
+            {
+                await StopAsync(videoId, reason);
+                return;
+            }
+            if (e is RunStoppedException) return;
+            // Published, or about to be: only the hand-over to the webhook is left, and a retried run settles it.
+            if (video.Status == VideoStatus.Succeeded) throw;
+            if (!(e is VideoInputException or MediaRejectedException || (_token >= _options.MaxAttempts && e is not OperationCanceledException))) throw;
             logger.LogWarning(e, "Video {VideoId} failed at {Stage}", video.Id, video.Stage);
-            video.Status = VideoStatus.Failed;
             video.Error = e is VideoInputException or MediaRejectedException ? e.Message : $"{video.Stage} failed: {e.Message}";
+            video.Status = VideoStatus.Failed;
+            video.Stage = VideoStage.Delivery;
             video.FinishedAt = clock.GetUtcNow();
-            await SaveAsync(video, CancellationToken.None);
-            EnqueueWebhook(video, WebhookEvents.VideoFailed);
+            if (await TrySaveFencedAsync(video, inside: null, CancellationToken.None))
+                await HandOverToWebhookAsync(video);
+            else if (await StopReasonAsync(videoId) is { } late)
+                await StopAsync(videoId, late);
+        }
+        finally
+        {
+            await stopWatching.CancelAsync();
+            await watcher;
+        }
+    }
+
+    /// <summary>Takes the next fencing token, atomically, if the video still wants a run.</summary>
+    private async Task<int?> TakeTokenAsync(Guid videoId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var taken = await db.Database.SqlQuery<int>($"""
+            UPDATE videos SET "Attempt" = "Attempt" + 1, "Status" = {nameof(VideoStatus.Running)}, "UpdatedAt" = {now}
+            WHERE "Id" = {videoId} AND "Status" IN ({nameof(VideoStatus.Queued)}, {nameof(VideoStatus.Running)}) AND NOT "CancelRequested"
+            RETURNING "Attempt" AS "Value"
+            """).ToListAsync(cancellationToken);
+        return taken.Count == 1 ? taken[0] : null;
+    }
+
+    /// <summary>
+    /// A run that got no token finishes what an earlier run left half done: a published outcome whose
+    /// webhook was not handed over yet (that run died in between), or a cancel nobody was left to carry out.
+    /// </summary>
+    private async Task SettleAsync(Guid videoId)
+    {
+        var video = await db.Videos.AsNoTracking().SingleOrDefaultAsync(v => v.Id == videoId);
+        if (video is null) return;
+        if (video.Stage == VideoStage.Delivery && video.Status is VideoStatus.Succeeded or VideoStatus.Failed)
+            await HandOverToWebhookAsync(video);
+        else if (video.Status == VideoStatus.Running && video.CancelRequested)
+            await MarkCancelledAsync(videoId, token: null);
+    }
+
+    private enum StopReason { Cancelled, Superseded }
+
+    private async Task<StopReason?> StopReasonAsync(Guid videoId)
+    {
+        await using var check = await dbFactory.CreateDbContextAsync();
+        var row = await check.Videos.AsNoTracking().Where(v => v.Id == videoId)
+            .Select(v => new { v.Attempt, v.CancelRequested, v.Status }).SingleOrDefaultAsync();
+        if (row is null || row.Attempt != _token) return StopReason.Superseded;
+        if (row.CancelRequested && row.Status == VideoStatus.Running) return StopReason.Cancelled;
+        return null;
+    }
+
+    private async Task StopAsync(Guid videoId, StopReason reason)
+    {
+        if (reason == StopReason.Cancelled)
+        {
+            await MarkCancelledAsync(videoId, _token);
+            logger.LogInformation("Video {VideoId} cancelled by request (run {Token})", videoId, _token);
+        }
+        else
+        {
+            logger.LogInformation("Video {VideoId}: run {Token} was superseded by a newer run and publishes nothing", videoId, _token);
+        }
+    }
+
+    private async Task MarkCancelledAsync(Guid videoId, int? token)
+    {
+        var now = clock.GetUtcNow();
+        await using var update = await dbFactory.CreateDbContextAsync();
+        await update.Videos
+            .Where(v => v.Id == videoId && v.Status == VideoStatus.Running && v.CancelRequested && (token == null || v.Attempt == token))
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, VideoStatus.Cancelled).SetProperty(v => v.FinishedAt, now).SetProperty(v => v.UpdatedAt, now));
+    }
+
+    /// <summary>Polls the row so a cancel request or a newer run stops this one (and its ffmpeg) within a poll.</summary>
+    private async Task WatchForStopAsync(Guid videoId, CancellationTokenSource run, CancellationToken stopWatching)
+    {
+        await Task.Yield();
+        while (!stopWatching.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.StopPollInterval, clock, stopWatching);
+                if (await StopReasonAsync(videoId) is not null)
+                {
+                    await run.CancelAsync();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stopWatching.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database may be briefly away; the stages' own saves decide whether the run survives that.
+                logger.LogDebug(e, "Could not check video {VideoId} for a stop request", videoId);
+            }
         }
     }
 
@@ -130,15 +250,50 @@ public sealed class VideoJob(
         if (video.OutputKey is null)
         {
             await EnterAsync(video, VideoStage.Render, 35, cancellationToken);
-            await RenderAsync(video, cancellationToken);
+            using var scratch = CreateRenderScratch(video);
+            var rendered = await RenderAsync(video, scratch, cancellationToken);
+            await PublishAsync(video, rendered, cancellationToken);
+        }
+        else
+        {
+            await PublishAsync(video, rendered: null, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Moves the MP4 and poster into place and marks the video succeeded in one transaction that holds the
+    /// row only while this run's token is the latest: a superseded run publishes nothing. The video is left
+    /// in stage Delivery until the webhook is handed over, so a run that dies in between is finished by the next.
+    /// </summary>
+    private async Task PublishAsync(Video video, RenderedVideo? rendered, CancellationToken cancellationToken)
+    {
+        var outputKey = StorageKeys.Output(video.TenantId, video.Id);
+        var posterKey = StorageKeys.Poster(video.TenantId, video.Id);
+        if (rendered is not null)
+        {
+            video.OutputKey = outputKey;
+            video.PosterKey = posterKey;
+            video.DurationSeconds = rendered.DurationSeconds;
+            video.RenderSeconds = Math.Round(rendered.Elapsed.TotalSeconds, 2);
+            var timeline = video.Timeline!;
+            video.Outputs = [new VideoOutput(video.Request.AspectRatio, video.Request.Resolution, timeline.Width, timeline.Height, outputKey, posterKey)];
         }
         video.Status = VideoStatus.Succeeded;
-        video.Stage = VideoStage.Done;
+        video.Stage = VideoStage.Delivery;
         video.Progress = 100;
         video.Error = null;
         video.FinishedAt = clock.GetUtcNow();
-        await SaveAsync(video, cancellationToken);
-        EnqueueWebhook(video, WebhookEvents.VideoSucceeded);
+        cancellationToken.ThrowIfCancellationRequested();
+        // Not cancellable once the row is held: a cancel request that arrives now waits for the commit and finds the video done.
+        var published = await TrySaveFencedAsync(video, async () =>
+        {
+            if (rendered is null) return;
+            // A transaction retried after a lost commit finds the files already moved.
+            if (File.Exists(rendered.PosterPath)) await storage.ImportFileAsync(posterKey, rendered.PosterPath, CancellationToken.None);
+            if (File.Exists(rendered.VideoPath)) await storage.ImportFileAsync(outputKey, rendered.VideoPath, CancellationToken.None);
+        }, CancellationToken.None);
+        if (!published) throw new RunStoppedException();
+        await HandOverToWebhookAsync(video);
     }
 
     private async Task<bool> NeedsGeneratedStillsAsync(Video video, CancellationToken cancellationToken)
@@ -148,7 +303,43 @@ public sealed class VideoJob(
             ?? await db.Tenants.Where(t => t.Id == video.TenantId).Select(t => t.GenerationEnabled).SingleAsync(cancellationToken);
     }
 
-    private async Task RenderAsync(Video video, CancellationToken cancellationToken)
+
+    /// <summary>
+    /// Enqueues the outcome's webhook, then leaves stage Delivery. A crash between the two enqueues it twice;
+    /// <see cref="WebhookJob"/> delivers an event once however often it is enqueued.
+    /// </summary>
+    private async Task HandOverToWebhookAsync(Video video)
+    {
+        var eventType = video.Status == VideoStatus.Succeeded ? WebhookEvents.VideoSucceeded : WebhookEvents.VideoFailed;
+        if (!string.IsNullOrEmpty(video.Request.CallbackUrl))
+            jobs.Enqueue<WebhookJob>(j => j.DeliverAsync(video.Id, eventType, CancellationToken.None));
+        await using var update = await dbFactory.CreateDbContextAsync();
+        await update.Videos.Where(v => v.Id == video.Id && v.Stage == VideoStage.Delivery)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Stage, VideoStage.Done));
+    }
+
+    /// <summary>
+    /// Scratch named after the video and run, so leftovers of killed runs are found and removed, and
+    /// their ffmpeg processes can be told apart.
+    /// </summary>
+    private ScratchFolder CreateRenderScratch(Video video)
+    {
+        var scratch = storage.CreateScratch($"render-{video.Id:N}-{_token}");
+        var prefix = $"render-{video.Id:N}-";
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetDirectoryName(scratch.Path)!, prefix + "*"))
+        {
+            var rest = Path.GetFileName(folder)[prefix.Length..];
+            var dash = rest.IndexOf('-');
+            if (dash > 0 && int.TryParse(rest[..dash], out var token) && token < _token)
+            {
+                try { Directory.Delete(folder, recursive: true); }
+                catch (IOException e) { logger.LogDebug(e, "Could not remove the scratch of an earlier run: {Folder}", folder); }
+            }
+        }
+        return scratch;
+    }
+
+    private async Task<RenderedVideo> RenderAsync(Video video, ScratchFolder scratch, CancellationToken cancellationToken)
     {
         var timeline = video.Timeline!;
         var assetIds = timeline.Clips.Where(c => c.AssetId is not null).Select(c => c.AssetId!.Value).Distinct().ToList();
@@ -162,33 +353,34 @@ public sealed class VideoJob(
                 sources.Add(null);
         }
         var narrationPath = await storage.GetLocalPathAsync(timeline.NarrationKey, cancellationToken);
-        using var scratch = storage.CreateScratch("render");
         var lastWrite = DateTimeOffset.MinValue;
         var target = new RenderTarget(timeline.Width, timeline.Height);
         var bed = timeline.Music is { } music ? new BackgroundMusic(await storage.GetLocalPathAsync(music.TrackKey, cancellationToken)) : null;
-        var rendered = await renderer.RenderAsync(timeline, target, sources, narrationPath, bed, scratch, fraction =>
+        return await renderer.RenderAsync(timeline, target, sources, narrationPath, bed, scratch, fraction =>
         {
             if (clock.GetUtcNow() - lastWrite < TimeSpan.FromSeconds(1)) return;
             lastWrite = clock.GetUtcNow();
             ReportProgress(video.Id, 35 + fraction * 60);
         }, cancellationToken);
-
-        var outputKey = StorageKeys.Output(video.TenantId, video.Id);
-        var posterKey = StorageKeys.Poster(video.TenantId, video.Id);
-        await storage.ImportFileAsync(posterKey, rendered.PosterPath, cancellationToken);
-        await storage.ImportFileAsync(outputKey, rendered.VideoPath, cancellationToken);
-        video.OutputKey = outputKey;
-        video.PosterKey = posterKey;
-        video.DurationSeconds = rendered.DurationSeconds;
-        video.RenderSeconds = Math.Round(rendered.Elapsed.TotalSeconds, 2);
     }
 
-    // Render progress arrives on ffmpeg's output thread; it goes through its own short-lived context.
+    // Render progress arrives on ffmpeg's output threads (one per segment, so possibly out of order); it goes
+    // through its own short-lived context, only ever forward, and only for the run holding the token.
     private void ReportProgress(Guid videoId, double progress)
     {
-        using var progressDb = dbFactory.CreateDbContext();
-        progressDb.Videos.Where(v => v.Id == videoId)
-            .ExecuteUpdate(s => s.SetProperty(v => v.Progress, Math.Round(progress, 1)));
+        var rounded = Math.Round(progress, 1);
+        var token = _token;
+        try
+        {
+            using var progressDb = dbFactory.CreateDbContext();
+            progressDb.Videos.Where(v => v.Id == videoId && v.Attempt == token && v.Progress < rounded)
+                .ExecuteUpdate(s => s.SetProperty(v => v.Progress, rounded));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Progress is a display; losing one reading must not fail the render (e.g. while the database restarts).
+            logger.LogDebug(e, "Could not record the progress of video {VideoId}", videoId);
+        }
     }
 
     private async Task EnterAsync(Video video, VideoStage stage, double progress, CancellationToken cancellationToken)
@@ -200,16 +392,40 @@ public sealed class VideoJob(
 
     private async Task SaveAsync(Video video, CancellationToken cancellationToken)
     {
-        video.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        if (!await TrySaveFencedAsync(video, inside: null, cancellationToken)) throw new RunStoppedException();
     }
 
-    private void EnqueueWebhook(Video video, string eventType)
+    /// <summary>
+    /// Saves the video only while this run holds the latest token, the video is running and no cancel is
+    /// requested. The conditional update locks the row until commit, so no newer run can take the token
+    /// between the check and the write; <paramref name="inside"/> runs under that lock.
+    /// </summary>
+    private async Task<bool> TrySaveFencedAsync(Video video, Func<Task>? inside, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(video.Request.CallbackUrl)) return;
-        jobs.Enqueue<WebhookJob>(j => j.DeliverAsync(video.Id, eventType, CancellationToken.None));
+        var now = clock.GetUtcNow();
+        video.UpdatedAt = now;
+        var token = _token;
+        var strategy = db.Database.CreateExecutionStrategy();
+        var saved = await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var held = await db.Videos
+                .Where(v => v.Id == video.Id && v.Attempt == token && v.Status == VideoStatus.Running && !v.CancelRequested)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.UpdatedAt, now), cancellationToken);
+            if (held == 0) return false;
+            // Changes are accepted only after the commit, so a retried transaction writes them again.
+            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+            if (inside is not null) await inside();
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+        if (saved) db.ChangeTracker.AcceptAllChanges();
+        return saved;
     }
 }
+
+/// <summary>This run lost its token (a newer run took over) or the video was cancelled; it stops without publishing.</summary>
+public sealed class RunStoppedException() : Exception("The run no longer holds the video's fencing token.");
 
 public static class JobQueues
 {

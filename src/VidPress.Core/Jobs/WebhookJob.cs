@@ -1,4 +1,7 @@
 using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using VidPress.Core.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VidPress.Core.Delivery;
@@ -10,14 +13,34 @@ namespace VidPress.Core.Jobs;
 /// hours. The next attempt is scheduled here rather than by <see cref="AutomaticRetryAttribute"/> because an
 /// attribute cannot read configuration, and tests and operators need to set the delays.
 /// </summary>
-public sealed class WebhookJob(WebhookSender sender, IBackgroundJobClient jobs, IOptions<WebhookOptions> options, ILogger<WebhookJob> logger)
+public sealed class WebhookJob(WebhookSender sender, IBackgroundJobClient jobs, IOptions<WebhookOptions> options, VidPressDbContext db, ILogger<WebhookJob> logger)
 {
     /// <summary>Hangfire's own retries only cover this job failing itself (database down, process killed).</summary>
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [10, 60, 300, 900, 3600])]
     [Queue(JobQueues.Default)]
     public async Task DeliverAsync(Guid videoId, string eventType, CancellationToken cancellationToken)
     {
-        var outcome = await sender.DeliverAsync(videoId, eventType, cancellationToken);
+        // The video job may enqueue one event twice (it died between enqueueing and recording that it did).
+        // Deliveries of one event never run side by side, and the sender skips an event already delivered.
+        // A session lock dies with its connection, so a worker that dies mid-delivery blocks nobody.
+        await using var lockSession = new NpgsqlConnection(db.Database.GetConnectionString());
+        await lockSession.OpenAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(hashtextextended(@id, 0))", lockSession))
+        {
+            take.Parameters.AddWithValue("id", $"{videoId}:{eventType}");
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+        WebhookOutcome outcome;
+        try
+        {
+            outcome = await sender.DeliverAsync(videoId, eventType, cancellationToken);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended(@id, 0))", lockSession);
+            release.Parameters.AddWithValue("id", $"{videoId}:{eventType}");
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
         if (outcome.Delivered || outcome.Attempt == 0) return;
         if (WebhookRetry.DelayAfter(outcome.Attempt, options.Value, Random.Shared) is not { } delay)
         {

@@ -16,6 +16,9 @@ public sealed class VidPressFactory(TestDatabase database, string storageRoot, I
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // Host settings reach Program before it registers services; the app configuration below only after,
+        // too late for what is decided at registration (such as whether Hangfire workers run in-process).
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VidPress.Core.Data;
+using VidPress.Core.Delivery;
+using VidPress.Core.Jobs;
+using VidPress.IntegrationTests.Infrastructure;
+
+namespace VidPress.IntegrationTests.Jobs;
+
+/// <summary>Records what the job enqueues instead of handing it to Hangfire, so a test sees every enqueue.</summary>
+public sealed class RecordingJobClient : IBackgroundJobClient
+{
+    private readonly ConcurrentQueue<Job> _created = new();
+
+    public IReadOnlyList<Job> Created => _created.ToList();
+
+    public IReadOnlyList<Job> Webhooks(Guid videoId) =>
+        Created.Where(j => j.Type == typeof(WebhookJob) && j.Args[0] is Guid id && id == videoId).ToList();
+
+    public string Create(Job job, IState state)
+    {
+        _created.Enqueue(job);
+        return Guid.NewGuid().ToString("N");
+    }
+
+    public bool ChangeState(string jobId, IState state, string expectedState) => true;
+}
+
+/// <summary>The API's services on a fresh database with no Hangfire workers: the tests call the jobs themselves.</summary>
+public sealed class FencingFixture : ServiceFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Jobs:RunWorkersInProcess"] = "false" };
+
+    public WebApplicationFactory<Program> Host(RecordingJobClient jobs, string preset = "ultrafast") =>
+        Factory.WithWebHostBuilder(b => b
+            .UseSetting("Rendering:Preset", preset)
+            .ConfigureTestServices(s => s.AddSingleton<IBackgroundJobClient>(jobs)));
+
+    public async Task<Guid> AddVideoAsync(WebApplicationFactory<Program> host, string text, string resolution = "720p",
+        VideoStatus status = VideoStatus.Queued, VideoStage stage = VideoStage.Queued, double targetSeconds = 0)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
+        var now = DateTimeOffset.UtcNow;
+        var video = new Video
+        {
+            Id = Guid.NewGuid(), TenantId = Tenant.DefaultId, Status = status, Stage = stage,
+            Request = new VideoRequest
+            {
+                Text = text, Language = "en", AspectRatio = "16:9", Resolution = resolution, TargetDurationSeconds = targetSeconds,
+                CallbackUrl = Webhooks.BaseUrl + "/hooks/fencing",
+            },
+            CreatedAt = now, UpdatedAt = now, FinishedAt = status == VideoStatus.Succeeded ? now : null,
+        };
+        db.Videos.Add(video);
+        await db.SaveChangesAsync();
+        return video.Id;
+    }
+
+    public static async Task RunJobAsync(WebApplicationFactory<Program> host, Guid id)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<VideoJob>().RunAsync(id, CancellationToken.None);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FencingCollection : ICollectionFixture<FencingFixture>
+{
+    public const string Name = "job fencing";
+}
+
+[Collection(FencingCollection.Name)]
+public sealed class FencingTests(FencingFixture service)
+{
+    private const string ShortArticle = "The harbour reopened on Monday after the storm. Ferries ran on time. The mayor thanked the crews.";
+
+    [Fact]
+    public async Task Two_runs_of_one_video_racing_publish_once_and_enqueue_one_webhook()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs);
+        var id = await service.AddVideoAsync(host, ShortArticle);
+
+        await Task.WhenAll(FencingFixture.RunJobAsync(host, id), FencingFixture.RunJobAsync(host, id));
+
+        var row = await JobTests.ReadAsync(service.Database.ConnectionString, id);
+        Assert.Equal(("Succeeded", "Done", 2, 100.0), (row.Status, row.Stage, row.Attempt, row.Progress));
+        var webhook = Assert.Single(jobs.Webhooks(id));
+        Assert.Equal(WebhookEvents.VideoSucceeded, webhook.Args[1]);
+        Assert.Single(JobTests.Mp4Files(service.StorageRoot, id));
+        Assert.Empty(JobTests.ScratchFolders(service.StorageRoot, id));
+    }
+
+    [Fact]
+    public async Task A_run_whose_token_is_taken_mid_render_kills_its_ffmpeg_and_publishes_nothing()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs, preset: "slow");
+        var id = await service.AddVideoAsync(host, JobTests.LongArticle(), resolution: "1080p", targetSeconds: 40);
+        var db = service.Database.ConnectionString;
+
+        var stale = FencingFixture.RunJobAsync(host, id);
+        await JobTests.WaitForAsync(db, id, r => r.Stage == "Render" && JobTests.FfmpegRendering(id).Count > 0 || r.Status is not ("Queued" or "Running"),
+            TimeSpan.FromMinutes(4));
+        // What a second run does first: take the next token. The first run now holds a stale one.
+        await using (var connection = new NpgsqlConnection(db))
+        {
+            await connection.OpenAsync();
+            await using var bump = new NpgsqlCommand("""UPDATE videos SET "Attempt" = "Attempt" + 1 WHERE "Id" = @id""", connection);
+            bump.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await bump.ExecuteNonQueryAsync());
+        }
+        await stale.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.Empty(JobTests.FfmpegRendering(id));
+
+        var afterStale = await JobTests.ReadAsync(db, id);
+        Assert.Equal(("Running", 2), (afterStale.Status, afterStale.Attempt));
+        Assert.Null(afterStale.OutputKey);
+        Assert.Empty(JobTests.Mp4Files(service.StorageRoot, id));
+        Assert.Empty(jobs.Webhooks(id));
+
+        var fresh = new RecordingJobClient();
+        await using var fastHost = service.Host(fresh);
+        await FencingFixture.RunJobAsync(fastHost, id);
+        var done = await JobTests.ReadAsync(db, id);
+        Assert.Equal(("Succeeded", "Done", 3), (done.Status, done.Stage, done.Attempt));
+        Assert.Single(fresh.Webhooks(id));
+        Assert.Single(JobTests.Mp4Files(service.StorageRoot, id));
+        Assert.Empty(JobTests.ScratchFolders(service.StorageRoot, id));
+    }
+
+    [Fact]
+    public async Task A_run_that_died_after_publishing_has_its_webhook_enqueued_once_by_the_next_run()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs);
+        // Published (stage Delivery) but the process died before it enqueued the webhook.
+        var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Delivery);
+
+        await FencingFixture.RunJobAsync(host, id);
+        await FencingFixture.RunJobAsync(host, id);
+
+        Assert.Equal(WebhookEvents.VideoSucceeded, Assert.Single(jobs.Webhooks(id)).Args[1]);
+        var row = await JobTests.ReadAsync(service.Database.ConnectionString, id);
+        Assert.Equal(("Succeeded", "Done", 0), (row.Status, row.Stage, row.Attempt));
+    }
+
+    [Fact]
+    public async Task Webhook_job_enqueued_twice_delivers_the_event_once()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs);
+        var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
+
+        async Task DeliverAsync()
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, CancellationToken.None);
+        }
+        await Task.WhenAll(DeliverAsync(), DeliverAsync());
+        await DeliverAsync();
+
+        var hook = Assert.Single(JobTests.WebhooksFor(service.Webhooks, id));
+        Assert.Equal(WebhookSender.WebhookIdFor(id, WebhookEvents.VideoSucceeded), hook.Headers["webhook-id"]);
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"""SELECT count(*) FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
+    }
+}

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using VidPress.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace VidPress.IntegrationTests.Jobs;
+
+/// <summary>The API only enqueues; the jobs run in worker processes that the tests start and kill.</summary>
+public sealed class WorkerProcessFixture : ServiceFixture
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Jobs:RunWorkersInProcess"] = "false" };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // A Hangfire server inside the test host would take the jobs these tests mean the worker processes to run.
+        Assert.Equal(0L, await Database.ScalarAsync<long>("SELECT count(*) FROM hangfire.server"));
+    }
+
+    public WorkerProcess StartWorker(string preset) =>
+        WorkerProcess.Start(Database.ConnectionString, StorageRoot, new Dictionary<string, string> { ["Rendering__Preset"] = preset });
+}
+
+[CollectionDefinition(Name)]
+public sealed class WorkerProcessCollection : ICollectionFixture<WorkerProcessFixture>
+{
+    public const string Name = "jobs in worker processes";
+}
+
+[Collection(WorkerProcessCollection.Name)]
+public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHelper output)
+{
+    // Slow enough that a kill or cancel lands in the middle of the render on a two-core machine.
+    private object LongVideo(string? callbackUrl) => new
+    {
+        text = JobTests.LongArticle(), title = "Works across the city", language = "en", targetDurationSeconds = 70,
+        aspectRatio = "16:9", resolution = "1080p", callbackUrl,
+    };
+
+    [Fact]
+    public async Task Worker_killed_mid_render_leaves_one_mp4_and_one_webhook_once_another_worker_takes_the_job()
+    {
+        var clock = Stopwatch.StartNew();
+        var id = await JobTests.PostVideoAsync(service.Client, LongVideo(service.Webhooks.BaseUrl + "/hooks/crash"));
+        var db = service.Database.ConnectionString;
+
+        await using (var first = service.StartWorker(preset: "slow"))
+        {
+            var midRender = await JobTests.WaitForAsync(db, id, r => r.Stage == "Render" && r.Progress > 40 || r.Status is not ("Queued" or "Running"),
+                TimeSpan.FromMinutes(6), () => first.Log);
+            Assert.True(midRender.Status == "Running", $"{midRender}\n{first.Log}");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killing worker {first.Id} at {midRender.Progress} % of stage {midRender.Stage}");
+            first.Kill();
+        }
+        var afterKill = await JobTests.ReadAsync(db, id);
+        Assert.Equal("Running", afterKill.Status);
+        Assert.Equal(1, afterKill.Attempt);
+        Assert.Null(afterKill.OutputKey);
+        Assert.Empty(JobTests.FfmpegRendering(id));
+
+        await using var second = service.StartWorker(preset: "ultrafast");
+        var done = await JobTests.WaitForAsync(db, id, r => r.Status != "Running" && r.Status != "Queued" && r.Stage == "Done",
+            TimeSpan.FromMinutes(6), () => second.Log);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {done}");
+        Assert.Equal("Succeeded", done.Status);
+        // The second worker's run is the second token: the first run really was killed before it could publish.
+        Assert.Equal(2, done.Attempt);
+
+        var mp4 = Assert.Single(JobTests.Mp4Files(service.StorageRoot, id));
+        Assert.Equal("video.mp4", Path.GetFileName(mp4));
+        Assert.Empty(JobTests.ScratchFolders(service.StorageRoot, id));
+        var probe = await Media.ProbeAsync(mp4);
+        Assert.Equal(1920, Media.Stream(probe, "video").GetProperty("width").GetInt32());
+        Assert.True(Media.Seconds(probe.GetProperty("format"), "duration") > 50);
+
+        await service.Webhooks.WaitForAsync(r => JobTests.WebhooksFor(service.Webhooks, id).Count > 0, TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var hook = Assert.Single(JobTests.WebhooksFor(service.Webhooks, id));
+        Assert.Equal("video.succeeded", JsonDocument.Parse(hook.Body).RootElement.GetProperty("type").GetString());
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"""SELECT count(*) FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"""SELECT count(*) FROM webhook_deliveries WHERE "VideoId" = '{id}' AND "Succeeded" AND "EventType" = 'video.succeeded'"""));
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: done");
+    }
+
+    [Fact]
+    public async Task Cancel_kills_the_render_and_retry_finishes_the_video()
+    {
+        var clock = Stopwatch.StartNew();
+        var id = await JobTests.PostVideoAsync(service.Client, LongVideo(service.Webhooks.BaseUrl + "/hooks/cancel"));
+        var db = service.Database.ConnectionString;
+
+        await using (var worker = service.StartWorker(preset: "slow"))
+        {
+            var rendering = await JobTests.WaitForAsync(db, id, r => r.Stage == "Render" && r.Progress > 37 || r.Status is not ("Queued" or "Running"),
+                TimeSpan.FromMinutes(6), () => worker.Log);
+            Assert.True(rendering.Status == "Running", $"{rendering}\n{worker.Log}");
+            // The probe below must see this render's ffmpeg before the cancel, or its absence afterwards proves nothing.
+            Assert.NotEmpty(JobTests.FfmpegRendering(id));
+
+            var asked = Stopwatch.StartNew();
+            using (var cancel = await service.Client.PostAsync($"/videos/{id}/cancel", null))
+                Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+            var cancelled = await JobTests.WaitForAsync(db, id, r => r.Status != "Running", TimeSpan.FromSeconds(15), () => worker.Log);
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: cancelled {asked.ElapsedMilliseconds} ms after the request, at {rendering.Progress} %+");
+            Assert.Equal("Cancelled", cancelled.Status);
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (JobTests.FfmpegRendering(id).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+            Assert.Empty(JobTests.FfmpegRendering(id));
+            Assert.False(worker.HasExited, worker.Log);
+        }
+        Assert.Empty(JobTests.Mp4Files(service.StorageRoot, id));
+        Assert.Empty(JobTests.WebhooksFor(service.Webhooks, id));
+        using (var again = await service.Client.PostAsync($"/videos/{id}/cancel", null))
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+
+        await using var fast = service.StartWorker(preset: "ultrafast");
+        using (var retry = await service.Client.PostAsync($"/videos/{id}/retry", null))
+            Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        var done = await JobTests.WaitForAsync(db, id, r => r.Status is not ("Queued" or "Running") && r.Stage == "Done", TimeSpan.FromMinutes(5), () => fast.Log);
+        output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {done}");
+        Assert.Equal("Succeeded", done.Status);
+        Assert.Equal(2, done.Attempt);
+        Assert.Single(JobTests.Mp4Files(service.StorageRoot, id));
+        Assert.Empty(JobTests.ScratchFolders(service.StorageRoot, id));
+        await service.Webhooks.WaitForAsync(r => JobTests.WebhooksFor(service.Webhooks, id).Count > 0, TimeSpan.FromSeconds(60));
+
+        using (var late = await service.Client.PostAsync($"/videos/{id}/cancel", null))
+            Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        using (var retryDone = await service.Client.PostAsync($"/videos/{id}/retry", null))
+            Assert.Equal(HttpStatusCode.Conflict, retryDone.StatusCode);
+        using (var unknown = await service.Client.PostAsync($"/videos/{Guid.NewGuid()}/retry", null))
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Single(JobTests.WebhooksFor(service.Webhooks, id));
+    }
+}
