@@ -24,7 +24,9 @@ public sealed record CreateVideoRequest(
     string? CallbackUrl,
     IReadOnlyList<ScriptSentenceRequest>? Script = null,
     bool? GenerateStills = null,
-    string? Music = null);
+    string? Music = null,
+    IReadOnlyList<FormatRequest>? Formats = null,
+    string? Fit = null);
 
 public sealed record DeliveryResponse(string WebhookId, string EventType, string Url, int Attempt, int? StatusCode, bool Succeeded, string? Error, DateTimeOffset CreatedAt);
 
@@ -53,7 +55,8 @@ public sealed record VideoResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? FinishedAt,
     VideoLinks Links,
-    IReadOnlyList<GeneratedStillInfo> GeneratedStills)
+    IReadOnlyList<GeneratedStillInfo> GeneratedStills,
+    IReadOnlyList<OutputInfo> Outputs)
 {
     public static VideoResponse From(Video v) => new(
         v.Id, v.Status, v.Stage, v.Progress, v.Title ?? v.Request.Title, v.Language, v.Request.AspectRatio, v.Request.Resolution,
@@ -64,11 +67,16 @@ public sealed record VideoResponse(
             v.PosterKey is null ? null : $"/videos/{v.Id}/poster",
             v.Script is null ? null : $"/videos/{v.Id}/script"),
         v.Timeline?.Clips.Select((c, i) => (c, i)).Where(x => x.c.Generated)
-            .Select(x => new GeneratedStillInfo(x.i, x.c.SentenceIndex, x.c.AssetId, x.c.CardText, x.c.Start, x.c.End)).ToList() ?? []);
+            .Select(x => new GeneratedStillInfo(x.i, x.c.SentenceIndex, x.c.AssetId, x.c.CardText, x.c.Start, x.c.End)).ToList() ?? [],
+        v.Outputs.Select(o => new OutputInfo(o.AspectRatio, o.Resolution, o.Width, o.Height,
+            $"/videos/{v.Id}/file?format={StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution))}")).ToList());
 
     public VideoResponse WithDownload(DownloadLinks links) =>
         Status == VideoStatus.Succeeded && Links.File is not null ? this with { Links = Links with { Download = links.PathFor(Id) } } : this;
 }
+
+/// <summary>One rendered format of the video and where to get it.</summary>
+public sealed record OutputInfo(string AspectRatio, string Resolution, int Width, int Height, string File);
 
 /// <summary>An AI-generated still used in the video, listed so editors and viewers can be told.</summary>
 public sealed record GeneratedStillInfo(int ClipIndex, int SentenceIndex, Guid? AssetId, string? Prompt, double Start, double End);
@@ -124,6 +132,7 @@ public static class VideosApi
                 Text = body.Text, Url = body.Url, Title = body.Title, Language = body.Language is null ? null : Languages.Normalise(body.Language),
                 TargetDurationSeconds = body.TargetDurationSeconds ?? 0, AspectRatio = body.AspectRatio ?? "16:9",
                 Resolution = body.Resolution ?? "720p", CallbackUrl = body.CallbackUrl, GenerateStills = body.GenerateStills, Music = string.IsNullOrWhiteSpace(body.Music) || body.Music == "none" ? null : body.Music.Trim(),
+                Formats = body.Formats?.ToList(), Fit = body.Fit,
                 Script = body.Script?.Select(s => new CallerSentence(s.Text!.Trim(),
                     s.Keywords?.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(), s.AssetId)).ToList(),
             },
@@ -188,6 +197,11 @@ public static class VideosApi
             problems["aspectRatio"] = [$"One of {string.Join(", ", VideoFormat.AspectRatios)}."];
         if (!VideoFormat.TryCreate("16:9", body.Resolution ?? "720p", out _))
             problems["resolution"] = [$"One of {string.Join(", ", VideoFormat.Resolutions)}."];
+        if (body.Formats is { Count: > 5 }) problems["formats"] = ["At most 5 further formats."];
+        foreach (var (format, i) in (body.Formats ?? []).Select((f, i) => (f, i)))
+            if (format is null || !VideoFormat.TryCreate(format.AspectRatio, format.Resolution, out _))
+                problems[$"formats[{i}]"] = [$"An aspectRatio of {string.Join(", ", VideoFormat.AspectRatios)} and a resolution of {string.Join(", ", VideoFormat.Resolutions)}."];
+        if (body.Fit is not null and not ("crop" or "letterbox")) problems["fit"] = ["\"crop\" or \"letterbox\"."];
         return problems;
     }
 
@@ -259,12 +273,21 @@ public static class VideosApi
         return video.Timeline is null ? Problems.NotReady("The timeline is not built yet.") : TypedResults.Ok(video.Timeline);
     }
 
-    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFileAsync(Guid id, VidPressDbContext db, TenantContext tenant, IMediaStorage storage, CancellationToken ct)
+    /// <param name="format">One of the video's formats, named like "9x16-1080p"; the main one when absent.</param>
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetFileAsync(Guid id, string? format, VidPressDbContext db, TenantContext tenant, IMediaStorage storage, CancellationToken ct)
     {
         var video = await Find(db, tenant, id, ct);
         if (video is null) return Problems.NotFound("video", id);
         if (video.OutputKey is null) return Problems.NotReady("The video is not rendered yet.");
-        var path = await storage.GetLocalPathAsync(video.OutputKey, ct);
+        var key = video.OutputKey;
+        if (format is not null)
+        {
+            var output = video.Outputs.FirstOrDefault(o => StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution)) == format);
+            if (output is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"The video has no format '{format}'.",
+                detail: $"Formats: {string.Join(", ", video.Outputs.Select(o => StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution))))}.");
+            key = output.Key;
+        }
+        var path = await storage.GetLocalPathAsync(key, ct);
         return TypedResults.PhysicalFile(path, "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
     }
 

@@ -53,6 +53,9 @@ public sealed class MusicTrack
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>A format asked for: aspect ratio and resolution as in the request.</summary>
+public sealed record FormatRequest(string AspectRatio, string Resolution);
+
 /// <summary>One rendered file of a video: the video can be asked for in several formats.</summary>
 public sealed record VideoOutput(string AspectRatio, string Resolution, int Width, int Height, string Key, string? PosterKey);
 
@@ -110,6 +113,10 @@ public sealed record VideoRequest
     public bool? GenerateStills { get; init; }
     /// <summary>A music bed under the narration: null or "none" for none, "auto" for any track, else a mood tag.</summary>
     public string? Music { get; init; }
+    /// <summary>Further formats to render from the same timeline, besides the main one.</summary>
+    public List<FormatRequest>? Formats { get; init; }
+    /// <summary>"crop" (fill the frame, the default) or "letterbox".</summary>
+    public string? Fit { get; init; }
     /// <summary>A script the caller wrote, narrated as given instead of a summary of text or url.</summary>
     public IReadOnlyList<CallerSentence>? Script { get; init; }
 }

@@ -256,7 +256,7 @@ public sealed class VideoJob(
         }
         else
         {
-            await PublishAsync(video, rendered: null, cancellationToken);
+            await PublishAsync(video, renders: null, cancellationToken);
         }
     }
 
@@ -265,18 +265,20 @@ public sealed class VideoJob(
     /// row only while this run's token is the latest: a superseded run publishes nothing. The video is left
     /// in stage Delivery until the webhook is handed over, so a run that dies in between is finished by the next.
     /// </summary>
-    private async Task PublishAsync(Video video, RenderedVideo? rendered, CancellationToken cancellationToken)
+    private async Task PublishAsync(Video video, IReadOnlyList<(VideoFormat Format, RenderedVideo Rendered)>? renders, CancellationToken cancellationToken)
     {
-        var outputKey = StorageKeys.Output(video.TenantId, video.Id);
-        var posterKey = StorageKeys.Poster(video.TenantId, video.Id);
-        if (rendered is not null)
+        // The first format keeps the video's plain keys; further formats get their own beside it.
+        var keys = (renders ?? []).Select((r, n) => n == 0
+            ? (Video: StorageKeys.Output(video.TenantId, video.Id), Poster: StorageKeys.Poster(video.TenantId, video.Id))
+            : (Video: StorageKeys.OutputIn(video.TenantId, video.Id, r.Format), Poster: StorageKeys.PosterIn(video.TenantId, video.Id, r.Format))).ToList();
+        if (renders is { Count: > 0 })
         {
-            video.OutputKey = outputKey;
-            video.PosterKey = posterKey;
-            video.DurationSeconds = rendered.DurationSeconds;
-            video.RenderSeconds = Math.Round(rendered.Elapsed.TotalSeconds, 2);
-            var timeline = video.Timeline!;
-            video.Outputs = [new VideoOutput(video.Request.AspectRatio, video.Request.Resolution, timeline.Width, timeline.Height, outputKey, posterKey)];
+            var primary = renders[0].Rendered;
+            video.OutputKey = keys[0].Video;
+            video.PosterKey = keys[0].Poster;
+            video.DurationSeconds = primary.DurationSeconds;
+            video.RenderSeconds = Math.Round(renders.Sum(r => r.Rendered.Elapsed.TotalSeconds), 2);
+            video.Outputs = renders.Select((r, n) => new VideoOutput(r.Format.AspectRatio, r.Format.Resolution, r.Format.Width, r.Format.Height, keys[n].Video, keys[n].Poster)).ToList();
         }
         video.Status = VideoStatus.Succeeded;
         video.Stage = VideoStage.Delivery;
@@ -287,10 +289,14 @@ public sealed class VideoJob(
         // Not cancellable once the row is held: a cancel request that arrives now waits for the commit and finds the video done.
         var published = await TrySaveFencedAsync(video, async () =>
         {
-            if (rendered is null) return;
+            if (renders is null) return;
             // A transaction retried after a lost commit finds the files already moved.
-            if (File.Exists(rendered.PosterPath)) await storage.ImportFileAsync(posterKey, rendered.PosterPath, CancellationToken.None);
-            if (File.Exists(rendered.VideoPath)) await storage.ImportFileAsync(outputKey, rendered.VideoPath, CancellationToken.None);
+            for (var n = 0; n < renders.Count; n++)
+            {
+                var rendered = renders[n].Rendered;
+                if (File.Exists(rendered.PosterPath)) await storage.ImportFileAsync(keys[n].Poster, rendered.PosterPath, CancellationToken.None);
+                if (File.Exists(rendered.VideoPath)) await storage.ImportFileAsync(keys[n].Video, rendered.VideoPath, CancellationToken.None);
+            }
         }, CancellationToken.None);
         if (!published) throw new RunStoppedException();
         await HandOverToWebhookAsync(video);
@@ -339,7 +345,7 @@ public sealed class VideoJob(
         return scratch;
     }
 
-    private async Task<RenderedVideo> RenderAsync(Video video, ScratchFolder scratch, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(VideoFormat Format, RenderedVideo Rendered)>> RenderAsync(Video video, ScratchFolder scratch, CancellationToken cancellationToken)
     {
         var timeline = video.Timeline!;
         var assetIds = timeline.Clips.Where(c => c.AssetId is not null).Select(c => c.AssetId!.Value).Distinct().ToList();
@@ -354,14 +360,25 @@ public sealed class VideoJob(
         }
         var narrationPath = await storage.GetLocalPathAsync(timeline.NarrationKey, cancellationToken);
         var lastWrite = DateTimeOffset.MinValue;
-        var target = new RenderTarget(timeline.Width, timeline.Height);
         var bed = timeline.Music is { } music ? new BackgroundMusic(await storage.GetLocalPathAsync(music.TrackKey, cancellationToken)) : null;
-        return await renderer.RenderAsync(timeline, target, sources, narrationPath, bed, scratch, fraction =>
+        var fit = video.Request.Fit == "letterbox" ? FrameFit.Letterbox : FrameFit.Crop;
+        // Every format is drawn from the same timeline: same shots and times, reframed for its own frame.
+        var formats = new List<VideoFormat> { VideoFormat.Create(video.Request.AspectRatio, video.Request.Resolution) };
+        formats.AddRange((video.Request.Formats ?? []).Select(f => VideoFormat.Create(f.AspectRatio, f.Resolution)).Where(f => !formats.Contains(f)));
+        var results = new List<(VideoFormat, RenderedVideo)>();
+        for (var n = 0; n < formats.Count; n++)
         {
-            if (clock.GetUtcNow() - lastWrite < TimeSpan.FromSeconds(1)) return;
-            lastWrite = clock.GetUtcNow();
-            ReportProgress(video.Id, 35 + fraction * 60);
-        }, cancellationToken);
+            var format = formats[n];
+            var folder = n == 0 ? scratch : new ScratchFolder(scratch.Path, $"format{n}");
+            var rendered = await renderer.RenderAsync(timeline, new RenderTarget(format.Width, format.Height, fit), sources, narrationPath, bed, folder, fraction =>
+            {
+                if (clock.GetUtcNow() - lastWrite < TimeSpan.FromSeconds(1)) return;
+                lastWrite = clock.GetUtcNow();
+                ReportProgress(video.Id, 35 + (n + fraction) / formats.Count * 60);
+            }, cancellationToken);
+            results.Add((format, rendered));
+        }
+        return results;
     }
 
     // Render progress arrives on ffmpeg's output threads (one per segment, so possibly out of order); it goes

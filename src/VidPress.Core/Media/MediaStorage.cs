@@ -118,4 +118,8 @@ public static class StorageKeys
     public static string Narration(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/narration.wav";
     public static string Output(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/video.mp4";
     public static string Poster(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/poster.jpg";
+    public static string OutputIn(Guid tenantId, Guid videoId, VideoFormat format) => $"{VideoFolder(tenantId, videoId)}/video-{FormatName(format)}.mp4";
+    public static string PosterIn(Guid tenantId, Guid videoId, VideoFormat format) => $"{VideoFolder(tenantId, videoId)}/poster-{FormatName(format)}.jpg";
+    /// <summary>"9x16-1080p": how a format is named in keys and in the API.</summary>
+    public static string FormatName(VideoFormat format) => $"{format.AspectRatio.Replace(':', 'x')}-{format.Resolution}";
 }
