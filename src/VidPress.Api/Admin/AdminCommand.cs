@@ -18,6 +18,7 @@ public static class AdminCommand
                admin revoke-key PREFIX|KEY
                admin webhook-secret --tenant NAME [--rotate]      print (or replace, then print) the tenant's webhook secret
                admin rate-limit --tenant NAME --rpm N|default
+               admin generation --tenant NAME on|off          generated stills for sentences the library can't serve
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IEnumerable<KeyValuePair<string, string?>>? settings = null)
@@ -59,6 +60,10 @@ public static class AdminCommand
                 case ["rate-limit", ..] when Option(args, "--tenant") is { } tenant && Option(args, "--rpm") is { } rpm:
                     await admin.SetRequestsPerMinuteAsync(tenant, rpm == "default" ? null : int.Parse(rpm, System.Globalization.CultureInfo.InvariantCulture), ct);
                     await stderr.WriteLineAsync($"'{tenant}': {rpm} requests per minute");
+                    return 0;
+                case ["generation", .., var state] when Option(args, "--tenant") is { } tenant && state is "on" or "off":
+                    await admin.SetGenerationAsync(tenant, state == "on", ct);
+                    await stderr.WriteLineAsync($"'{tenant}': generated stills {state}");
                     return 0;
                 default:
                     await stderr.WriteLineAsync(Usage);

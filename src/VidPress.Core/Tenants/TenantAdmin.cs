@@ -71,6 +71,14 @@ public sealed class TenantAdmin(VidPressDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Lets (or stops) the tenant's videos use generated stills where its library has nothing fitting.</summary>
+    public async Task SetGenerationAsync(string tenantName, bool enabled, CancellationToken ct)
+    {
+        var tenant = await FindAsync(tenantName, ct) ?? throw new KeyNotFoundException($"No tenant named '{tenantName}'.");
+        tenant.GenerationEnabled = enabled;
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>A Standard Webhooks secret: "whsec_" and 256 random bits in base64.</summary>
     public static string NewWebhookSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
