@@ -4,10 +4,12 @@ using VidPress.Api.Videos;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVidPressApi();
+builder.AddVidPressObservability();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
 app.UseVidPressApi();
+app.MapVidPressObservability();
 app.MapVideosApi();
 app.MapLibraryApi();
 app.Run();

@@ -53,7 +53,10 @@ public static class VidPressServices
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>()))
             .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
 
-        services.AddSingleton<IMediaStorage, LocalDiskStorage>();
+        services.AddSingleton<IMediaStorage>(sp =>
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.Kind == StorageKind.S3
+                ? ActivatorUtilities.CreateInstance<S3MediaStorage>(sp)
+                : ActivatorUtilities.CreateInstance<LocalDiskStorage>(sp));
         services.AddSingleton<MediaProbe>();
         services.AddSingleton(sp =>
         {
@@ -91,6 +94,7 @@ public static class VidPressServices
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseFilter(new PipelineTelemetryFilter(sp))
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(ConnectionString(sp.GetRequiredService<IConfiguration>())), new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",
