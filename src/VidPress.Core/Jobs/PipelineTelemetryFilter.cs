@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Hangfire;
+using Hangfire.Common;
 using Hangfire.Server;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +16,14 @@ namespace VidPress.Core.Jobs;
 public sealed class PipelineTelemetryFilter(IServiceProvider services) : IServerFilter
 {
     private const string ActivityKey = "vidpress.activity";
+
+    /// <summary>The global filters (retries, queues) plus this host's telemetry filter.</summary>
+    public sealed class Provider(IServiceProvider services, IJobFilterProvider global) : IJobFilterProvider
+    {
+        private readonly JobFilter _filter = new(new PipelineTelemetryFilter(services), JobFilterScope.Global, null);
+
+        public IEnumerable<JobFilter> GetFilters(Job job) => global.GetFilters(job).Append(_filter);
+    }
 
     public void OnPerforming(PerformingContext context)
     {

@@ -1,12 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Hangfire;
-using Hangfire.AspNetCore;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Configuration;
 using VidPress.IntegrationTests.Infrastructure;
 
 namespace VidPress.IntegrationTests.Operations;
@@ -50,25 +44,25 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         Assert.StartsWith("ffmpeg version", checks.GetProperty("ffmpeg").GetProperty("description").GetString());
         Assert.Equal(512, checks.GetProperty("clip-model").GetProperty("data").GetProperty("dimensions").GetInt32());
     }
+}
 
+/// <summary>A service whose ffmpeg setting points nowhere; its own host, since a second host beside a running one upsets Hangfire's process-wide state.</summary>
+public sealed class MisconfiguredFfmpegFixture : ServiceFixture
+{
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    {
+        ["Media:FfmpegPath"] = "/nonexistent/ffmpeg",
+        ["Jobs:RunWorkersInProcess"] = "false",
+    };
+}
+
+public sealed class MisconfiguredHealthTests(MisconfiguredFfmpegFixture service) : IClassFixture<MisconfiguredFfmpegFixture>
+{
     [Fact]
     public async Task Health_is_unhealthy_503_when_the_ffmpeg_path_is_wrong()
     {
-        HttpResponseMessage response;
-        JsonElement body;
-        await using (var broken = service.Factory.WithWebHostBuilder(b => b.ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Media:FfmpegPath"] = "/nonexistent/ffmpeg",
-            ["Jobs:RunWorkersInProcess"] = "false",
-        }))))
-        {
-            using var client = broken.CreateClient();
-            response = await client.GetAsync("/health");
-            body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        }
-        // Hangfire logs through one process-wide provider, which the second host took over and has now
-        // disposed; hand it back to the fixture's host so that its jobs can still be enqueued.
-        GlobalConfiguration.Configuration.UseLogProvider(new AspNetCoreLogProvider(service.Factory.Services.GetRequiredService<ILoggerFactory>()));
+        using var response = await service.Client.GetAsync("/health");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("Unhealthy", body.GetProperty("status").GetString());
         var ffmpeg = body.GetProperty("checks").GetProperty("ffmpeg");
