@@ -9,11 +9,13 @@ if (args is ["admin", .. var verb]) return await AdminCommand.RunAsync(verb, Con
 var builder = WebApplication.CreateBuilder(args);
 builder.AddVidPressApi();
 builder.AddVidPressSecurity();
+builder.AddVidPressObservability();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
 app.UseVidPressApi();
 app.UseVidPressSecurity();
+app.MapVidPressObservability();
 app.MapVideosApi();
 app.MapLibraryApi();
 app.MapMusicApi();

@@ -59,7 +59,10 @@ public static class VidPressServices
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>()))
             .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
 
-        services.AddSingleton<IMediaStorage, LocalDiskStorage>();
+        services.AddSingleton<IMediaStorage>(sp =>
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.Kind == StorageKind.S3
+                ? ActivatorUtilities.CreateInstance<S3MediaStorage>(sp)
+                : ActivatorUtilities.CreateInstance<LocalDiskStorage>(sp));
         services.AddSingleton<MediaProbe>();
         services.AddSingleton(sp =>
         {
@@ -91,6 +94,18 @@ public static class VidPressServices
         return services;
     }
 
+    private static PostgreSqlStorageOptions HangfireStorageOptions(IConfiguration configuration) => new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        QueuePollInterval = TimeSpan.FromSeconds(1),
+        // A job whose worker died becomes visible to other workers again after this long;
+        // the sliding invisibility keeps long renders owned while their worker lives.
+        // Configurable so crash-recovery tests need not wait five minutes.
+        InvisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Jobs:InvisibilityTimeoutSeconds", 300)),
+        UseSlidingInvisibilityTimeout = true,
+    };
+
     private static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName)
         ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
@@ -98,24 +113,27 @@ public static class VidPressServices
     /// <summary>Hangfire on PostgreSQL. <paramref name="queues"/> null means this process only enqueues.</summary>
     public static IServiceCollection AddVidPressJobs(this IServiceCollection services, IConfiguration configuration, string[]? queues, int workerCount)
     {
+        // This host's own storage object: Hangfire's default hands every host JobStorage.Current, one per
+        // process, so two hosts in a process (the tests' fixtures) could enqueue into each other's database.
+        services.AddSingleton<JobStorage>(sp =>
+        {
+            var options = HangfireStorageOptions(sp.GetRequiredService<IConfiguration>());
+            return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(ConnectionString(sp.GetRequiredService<IConfiguration>()), options), options);
+        });
+        // Likewise the activator: the process-wide one builds jobs from whichever host configured Hangfire last.
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(ConnectionString(sp.GetRequiredService<IConfiguration>())), new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                PrepareSchemaIfNecessary = true,
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-                // A job whose worker died becomes visible to other workers again after this long;
-                // the sliding invisibility keeps long renders owned while their worker lives.
-                // Configurable so crash-recovery tests need not wait five minutes.
-                InvisibilityTimeout = TimeSpan.FromSeconds(sp.GetRequiredService<IConfiguration>().GetValue("Jobs:InvisibilityTimeoutSeconds", 300)),
-                UseSlidingInvisibilityTimeout = true,
-            }));
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
+            .UseStorage(sp.GetRequiredService<JobStorage>())
+            .UseActivator(sp.GetRequiredService<JobActivator>()));
         if (queues is { Length: > 0 })
-            services.AddHangfireServer(o =>
+            services.AddHangfireServer((sp, o) =>
             {
+                // Per server, not Hangfire's process-wide filter list: the filter reads this host's database.
+                o.FilterProvider = new PipelineTelemetryFilter.Provider(sp, Hangfire.Common.JobFilterProviders.Providers);
                 o.Queues = queues;
                 o.WorkerCount = workerCount;
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);

@@ -24,7 +24,6 @@ public static class HostingExtensions
         services.ConfigureHttpJsonOptions(o => DocumentJson.Configure(o.SerializerOptions));
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "VidPress Service", Version = "v1", Description = "Turns news articles into narrated videos." }));
-        services.AddHealthChecks().AddDbContextCheck<VidPressDbContext>("postgresql");
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = 2L * 1024 * 1024 * 1024 + 1024 * 1024);
         return builder;
     }
@@ -56,7 +55,6 @@ public static class HostingExtensions
         app.UseSwagger();
         app.UseSwaggerUI();
         app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
-        app.MapHealthChecks("/health").AllowAnonymous();
         return app;
     }
 }

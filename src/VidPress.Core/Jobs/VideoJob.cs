@@ -402,6 +402,7 @@ public sealed class VideoJob(
 
     private async Task EnterAsync(Video video, VideoStage stage, double progress, CancellationToken cancellationToken)
     {
+        PipelineMetrics.EnterStage(video.Id, stage);
         video.Stage = stage;
         video.Progress = progress;
         await SaveAsync(video, cancellationToken);

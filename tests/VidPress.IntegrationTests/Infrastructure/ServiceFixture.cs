@@ -51,12 +51,16 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Configuration a fixture's service runs with on top of the test defaults.</summary>
     protected virtual IDictionary<string, string?>? Settings => null;
 
+    /// <summary>Serve on real Kestrel (loopback, a free port) instead of the in-memory test server, e.g. for a browser.</summary>
+    protected virtual bool ServeOnKestrel => false;
+
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkFolder);
         Database = await TestDatabase.CreateAsync();
         Webhooks = await WebhookReceiver.StartAsync();
         Factory = new VidPressFactory(Database, StorageRoot, Settings);
+        if (ServeOnKestrel) Factory.UseKestrel(0);
         Client = Factory.CreateClient();
         Client.Timeout = TimeSpan.FromMinutes(5);
         ApiKey = (await CreateKeyAsync("default")).Key;
@@ -79,7 +83,7 @@ public class ServiceFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Client.Dispose();
         await Factory.DisposeAsync();

@@ -27,7 +27,7 @@
         el('td', {}, v.title || v.id.slice(0, 8)),
         el('td', { class: `status status-${v.status}` }, v.status),
         el('td', {}, v.stage),
-        el('td', {}, el('span', { class: 'bar', role: 'progressbar', 'aria-valuenow': v.progress }, el('i', { style: `width:${v.progress}%` })), ` ${v.progress.toFixed(0)}%`),
+        el('td', {}, el('span', { class: 'bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': v.progress, 'aria-label': `${v.title || v.id} progress` }, el('i', { style: `width:${v.progress}%` })), ` ${v.progress.toFixed(0)}%`),
         el('td', {}, v.durationSeconds ? `${v.durationSeconds.toFixed(1)} s` : ''),
         el('td', {}, new Date(v.createdAt).toLocaleTimeString()),
         el('td', { class: 'error' }, v.error || ''));
@@ -58,14 +58,21 @@
       if (v.links.poster && !v.links.download) player.poster = v.links.poster;
       player.hidden = false;
     } else if (v.status !== 'succeeded') { player.hidden = true; player.removeAttribute('src'); player.dataset.id = ''; }
-    if (v.links.timeline) {
+    // The timeline only changes when the job moves on; refetching it every second costs a large document.
+    const timelineVersion = `${v.id}:${v.status}:${v.stage}`;
+    if (!force && state.timelineVersion === timelineVersion) { /* unchanged */ } else if (v.links.timeline) {
+      state.timelineVersion = timelineVersion;
       const t = await api(v.links.timeline);
       $('#detail-timeline').replaceChildren(...t.clips.map((c) => el('li', {},
         `${c.start.toFixed(1)}–${c.end.toFixed(1)} s  `, el('span', { class: 'kind' }, c.kind), `  ${c.assetTitle || c.cardText || ''}`,
         c.score ? el('span', { class: 'kind' }, `  score ${c.score.toFixed(2)}`) : '')));
-    } else $('#detail-timeline').replaceChildren();
+    } else { state.timelineVersion = timelineVersion; $('#detail-timeline').replaceChildren(); }
     try {
       const deliveries = await api(`/videos/${v.id}/deliveries`);
+      if (deliveries.length === 0) {
+        $('#deliveries tbody').replaceChildren(el('tr', {}, el('td', { colspan: 4, class: 'kind' }, 'none (no callbackUrl, or not finished)')));
+        return;
+      }
       $('#deliveries tbody').replaceChildren(...deliveries.map((d) => el('tr', {},
         el('td', {}, new Date(d.createdAt).toLocaleTimeString()), el('td', {}, d.eventType), el('td', {}, d.attempt),
         el('td', {}, d.succeeded ? `delivered (${d.statusCode})` : (d.error || `HTTP ${d.statusCode}`)))));

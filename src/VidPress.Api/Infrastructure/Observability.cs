@@ -1,0 +1,101 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using VidPress.Core.Data;
+using VidPress.Core.Jobs;
+
+namespace VidPress.Api.Infrastructure;
+
+/// <summary>Traces, metrics (Prometheus at /metrics, OTLP when configured) and health checks (/health).</summary>
+public static class Observability
+{
+    public static WebApplicationBuilder AddVidPressObservability(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("vidpress-api"))
+            .WithTracing(t => t.AddSource(PipelineMetrics.Name).AddAspNetCoreInstrumentation(o => o.Filter = IsNotScrape).AddHttpClientInstrumentation())
+            .WithMetrics(m => m.AddMeter(PipelineMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter());
+        // The standard variable, so a collector is wired the same way as for any other OpenTelemetry service.
+        if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
+        services.AddSingleton<VideoStateGauge>();
+
+        services.AddOptions<ToolHealthOptions>().BindConfiguration("Health");
+        services.AddHealthChecks()
+            .AddDbContextCheck<VidPressDbContext>("postgresql")
+            .AddCheck<FfmpegHealthCheck>("ffmpeg")
+            .AddCheck<EspeakHealthCheck>("espeak-ng")
+            .AddCheck<ClipModelHealthCheck>("clip-model");
+        return builder;
+    }
+
+    public static WebApplication MapVidPressObservability(this WebApplication app)
+    {
+        app.Services.GetRequiredService<VideoStateGauge>();
+        app.MapPrometheusScrapingEndpoint();
+        // Probes (load balancers, Kubernetes) call /health without a key.
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        return app;
+    }
+
+    private static bool IsNotScrape(HttpContext context) => context.Request.Path != "/metrics" && context.Request.Path != "/health";
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new
+        {
+            status = report.Status.ToString(),
+            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description,
+                durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+                error = e.Value.Exception?.Message,
+                data = e.Value.Data.Count > 0 ? e.Value.Data : null,
+            }),
+        }, JsonSerializerOptions.Web, context.RequestAborted);
+    }
+}
+
+/// <summary>
+/// vidpress.videos: how many videos are in each state, from the database, so it is right however many
+/// workers there are. Cached briefly because every scrape would otherwise query.
+/// </summary>
+public sealed class VideoStateGauge
+{
+    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
+    private readonly IServiceScopeFactory _scopes;
+    private readonly Lock _lock = new();
+    private Measurement<long>[] _last = [];
+    private DateTime _readAt = DateTime.MinValue;
+
+    public VideoStateGauge(IMeterFactory meters, IServiceScopeFactory scopes)
+    {
+        _scopes = scopes;
+        meters.Create(PipelineMetrics.Name).CreateObservableGauge("vidpress.videos", Read, "{video}", "Videos by state, across every worker.");
+    }
+
+    private IEnumerable<Measurement<long>> Read()
+    {
+        lock (_lock)
+        {
+            if (DateTime.UtcNow - _readAt < MaxAge) return _last;
+            using var scope = _scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
+            var counts = db.Videos.AsNoTracking().GroupBy(v => v.Status).Select(g => new { Status = g.Key, Count = g.LongCount() }).ToList();
+            _last = Enum.GetValues<VideoStatus>()
+                .Select(s => new Measurement<long>(counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0, new KeyValuePair<string, object?>("state", s.ToString().ToLowerInvariant())))
+                .ToArray();
+            _readAt = DateTime.UtcNow;
+            return _last;
+        }
+    }
+}

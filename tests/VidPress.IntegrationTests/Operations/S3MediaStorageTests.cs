@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using VidPress.Core.Media;
+using VidPress.IntegrationTests.Infrastructure;
+
+namespace VidPress.IntegrationTests.Operations;
+
+public sealed class S3MediaStorageTests : IAsyncLifetime
+{
+    private FakeS3Server _s3 = null!;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "vidpress-s3-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public async Task InitializeAsync() => _s3 = await FakeS3Server.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _s3.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (DirectoryNotFoundException) { }
+    }
+
+    private S3MediaStorage Storage(string root, string prefix = "deploy-a") => new(Options.Create(new StorageOptions
+    {
+        Kind = StorageKind.S3,
+        Root = root,
+        S3 = new S3StorageOptions { ServiceUrl = _s3.ServiceUrl, Bucket = _s3.Bucket, AccessKey = "test", SecretKey = "test-secret", Prefix = prefix },
+    }));
+
+    [Fact]
+    public async Task Saved_and_imported_files_reach_the_bucket_and_another_machine_reads_them_through_its_cache()
+    {
+        using var writer = Storage(Path.Combine(_root, "machine-a"));
+        using var reader = Storage(Path.Combine(_root, "machine-b"));
+
+        await writer.SaveAsync("tenants/t1/assets/a1/original.mp4", new MemoryStream(Encoding.UTF8.GetBytes("clip bytes")));
+        var rendered = Path.Combine(_root, "render.mp4");
+        Directory.CreateDirectory(_root);
+        await File.WriteAllTextAsync(rendered, "video bytes");
+        await writer.ImportFileAsync("tenants/t1/videos/v1/video.mp4", rendered);
+
+        Assert.Equal("clip bytes", Encoding.UTF8.GetString(_s3.Objects["deploy-a/tenants/t1/assets/a1/original.mp4"].Data));
+        Assert.False(File.Exists(rendered));
+        Assert.True(await reader.ExistsAsync("tenants/t1/videos/v1/video.mp4"));
+        Assert.False(await reader.ExistsAsync("tenants/t1/videos/v1/poster.jpg"));
+
+        var local = await reader.GetLocalPathAsync("tenants/t1/videos/v1/video.mp4");
+        Assert.StartsWith(Path.Combine(_root, "machine-b"), local);
+        Assert.Equal("video bytes", await File.ReadAllTextAsync(local));
+
+        // Rewritten elsewhere (a re-render): the reader's cached copy is stale and is fetched again.
+        await writer.SaveAsync("tenants/t1/videos/v1/video.mp4", new MemoryStream(Encoding.UTF8.GetBytes("video bytes, second render")));
+        Assert.Equal("video bytes, second render", await File.ReadAllTextAsync(await reader.GetLocalPathAsync("tenants/t1/videos/v1/video.mp4")));
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() => reader.GetLocalPathAsync("tenants/t1/videos/v1/missing.mp4"));
+        await Assert.ThrowsAsync<ArgumentException>(() => reader.ExistsAsync("tenants/../../etc/passwd"));
+    }
+
+    [Fact]
+    public async Task Deleting_a_prefix_removes_every_object_under_it_across_pages_and_nothing_beside_it()
+    {
+        using var storage = Storage(Path.Combine(_root, "machine-a"));
+        for (var i = 0; i < 5; i++)
+            await storage.SaveAsync($"tenants/t1/assets/a1/shots/{i}.jpg", new MemoryStream([(byte)i]));
+        await storage.SaveAsync("tenants/t1/assets/a1/original.mp4", new MemoryStream([1]));
+        await storage.SaveAsync("tenants/t1/assets/a10/original.mp4", new MemoryStream([2]));
+
+        await storage.DeletePrefixAsync("tenants/t1/assets/a1");
+
+        Assert.Equal(["deploy-a/tenants/t1/assets/a10/original.mp4"], _s3.Objects.Keys.Order().ToArray());
+        Assert.False(Directory.Exists(Path.Combine(_root, "machine-a", "s3-cache", "tenants", "t1", "assets", "a1")));
+    }
+}
+
+/// <summary>The whole service storing its media in the fake bucket: upload, ingest, render and download go through S3.</summary>
+public sealed class S3ServiceFixture : ServiceFixture
+{
+    public FakeS3Server S3 { get; private set; } = null!;
+
+    protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    {
+        ["Storage:Kind"] = "S3",
+        ["Storage:S3:ServiceUrl"] = S3.ServiceUrl,
+        ["Storage:S3:Bucket"] = S3.Bucket,
+        ["Storage:S3:AccessKey"] = "test",
+        ["Storage:S3:SecretKey"] = "test-secret",
+        ["Storage:S3:Prefix"] = "ci",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        S3 = await FakeS3Server.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await S3.DisposeAsync();
+    }
+}
+
+public sealed class S3ServiceTests(S3ServiceFixture service) : IClassFixture<S3ServiceFixture>
+{
+    [Fact]
+    public async Task A_video_rendered_with_S3_storage_is_stored_in_the_bucket_and_downloadable()
+    {
+        using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "The council met on Monday. It approved a new bus route.", targetDurationSeconds = 10 });
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
+        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+
+        var stored = service.S3.Objects.Keys.Single(k => k.StartsWith("ci/") && k.EndsWith($"/videos/{id:N}/video.mp4"));
+        var bytes = await service.Client.GetByteArrayAsync($"/videos/{id}/file");
+        Assert.Equal(service.S3.Objects[stored].Data, bytes);
+        Assert.Contains(service.S3.Objects.Keys, k => k.EndsWith($"/videos/{id:N}/narration.wav"));
+    }
+}
