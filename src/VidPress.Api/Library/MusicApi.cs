@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using VidPress.Api.Infrastructure;
+using VidPress.Api.Security;
 using VidPress.Core.Data;
 using VidPress.Core.Library;
 using VidPress.Core.Media;
@@ -19,7 +20,9 @@ public static class MusicApi
     public static IEndpointRouteBuilder MapMusicApi(this IEndpointRouteBuilder app)
     {
         var music = app.MapGroup("/library/music").WithTags("Library");
+        // Music files are larger than JSON bodies: this endpoint sets its own limit.
         music.MapPost("/", UploadAsync).DisableAntiforgery().WithName("UploadMusic")
+            .WithMetadata(new OwnsBodyLimit(), new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxMusicBytes + 1024 * 1024))
             .WithSummary("Add a music bed (multipart: file, title, moods, credit); its beats are tracked at upload");
         music.MapGet("/", ListAsync).WithName("ListMusic");
         return app;
