@@ -87,10 +87,21 @@
     } catch (e) { if (e.message !== 'unauthorised') notice(`Cannot reach the service: ${e.message}`); }
   }
 
+  // Thumbnails need the API key like everything else, which an <img src> cannot send: fetch, then show the blob.
+  function thumbnail(url, alt) {
+    if (!url) return el('div', { class: 'thumb-missing', role: 'img', 'aria-label': `${alt}: no thumbnail` });
+    const img = el('img', { alt });
+    fetch(url, { headers: state.key ? { 'X-Api-Key': state.key } : {} })
+      .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((blob) => { img.src = URL.createObjectURL(blob); })
+      .catch(() => img.classList.add('broken'));
+    return img;
+  }
+
   async function search(q) {
     const hits = q ? await api(`/library/search?q=${encodeURIComponent(q)}&limit=24`) : await api('/library/assets?limit=48');
     $('#library-grid').replaceChildren(...hits.map((h) => el('div', { class: 'card' },
-      el('img', { alt: h.title, loading: 'lazy', src: h.thumbnailUrl || '' }),
+      thumbnail(h.thumbnailUrl, h.title),
       el('div', {}, h.title, el('small', {}, h.score != null ? `score ${h.score.toFixed(3)}` : `${h.kind} · ${h.status}`)))));
   }
 
