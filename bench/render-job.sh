@@ -20,7 +20,7 @@ for p in red-circle blue-square green-triangle purple-circle white-triangle yell
       -vf "scale=1280:720:force_original_aspect_ratio=increase,crop=1200:675:x='(iw-ow)/2+$((variant*30))*sin(t)':y='(ih-oh)/2',scale=1280:720,hue=h=$((variant*8)),format=yuv420p" \
       -c:v libx264 -preset veryfast "$WORK/clip$i.mp4"
     curl -fsS "${H[@]}" -F "file=@$WORK/clip$i.mp4" -F "title=${p/-/ } clip $variant" "$API/library/assets" >/dev/null
-    cp "$ROOT/models/tiny-clip/$p.png" "$WORK/still$i.png" && printf '\0%s' "$i" >>"$WORK/still$i.png"
+    ffmpeg -hide_banner -loglevel error -nostdin -y -i "$ROOT/models/tiny-clip/$p.png" -vf "hue=h=$((variant*8 + 1))" "$WORK/still$i.png"
     curl -fsS "${H[@]}" -F "file=@$WORK/still$i.png" -F "title=${p/-/ } still $variant" "$API/library/assets" >/dev/null
   done
 done
