@@ -62,7 +62,7 @@ public static class LibraryApi
         if (request.ContentLength > maxBytes + AssetUpload.MaxFormOverheadBytes) return Problems.TooLarge($"Files up to {maxBytes} bytes are accepted.");
         // The scratch folder, and with it a rejected file, is gone whatever way this method leaves.
         using var scratch = storage.CreateScratch("upload");
-        var upload = await AssetUpload.ReadAsync(request, maxBytes, name => scratch.File("upload" + SafeExtension(name)), ct);
+        var upload = await AssetUpload.ReadAsync(request, maxBytes, name => scratch.File("upload" + StorageKeys.SafeExtension(name, ".media")), ct);
         if (upload.TooLarge) return Problems.TooLarge($"Files up to {maxBytes} bytes are accepted.");
         if (upload.Error is not null) return Problems.BadRequest(upload.Error);
         if (upload.LocalPath is null || upload.Sha256 is null)
@@ -167,11 +167,6 @@ public static class LibraryApi
         return found is null ? null : AssetResponse.From(found.Asset, found.Shots);
     }
 
-    private static string SafeExtension(string fileName)
-    {
-        var extension = Path.GetExtension(fileName).ToLowerInvariant();
-        return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : ".media";
-    }
 
     private static async Task<Ok<AssetResponse[]>> ListAsync(VidPressDbContext db, TenantContext tenant, int? limit, CancellationToken ct)
     {

@@ -32,7 +32,7 @@ public sealed class MusicLibrary(VidPressDbContext db, IMediaStorage storage, Me
         var track = new MusicTrack
         {
             Id = id, TenantId = tenantId, Title = title, Moods = moods.Select(m => m.ToLowerInvariant()).Distinct().ToList(),
-            StorageKey = $"tenants/{tenantId:N}/music/{id:N}/track{SafeExtension(fileName)}", Sha256 = sha, DurationSeconds = duration,
+            StorageKey = StorageKeys.MusicTrack(tenantId, id, StorageKeys.SafeExtension(fileName, ".audio")), Sha256 = sha, DurationSeconds = duration,
             TempoBpm = Math.Round(beats.TempoBpm, 2), Beats = beats.Beats.Select(b => Math.Round(b, 4)).ToList(), CreditLine = credit, CreatedAt = clock.GetUtcNow(),
         };
         await storage.ImportFileAsync(track.StorageKey, path, cancellationToken);
@@ -91,9 +91,4 @@ public sealed class MusicLibrary(VidPressDbContext db, IMediaStorage storage, Me
         return MemoryMarshal.Cast<byte, float>(result.StandardOutput.AsSpan(0, result.StandardOutput.Length / 4 * 4)).ToArray();
     }
 
-    private static string SafeExtension(string fileName)
-    {
-        var extension = Path.GetExtension(fileName).ToLowerInvariant();
-        return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : ".audio";
-    }
 }

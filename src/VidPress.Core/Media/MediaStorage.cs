@@ -142,6 +142,18 @@ public static class StorageKeys
     public static string Poster(Guid tenantId, Guid videoId) => $"{VideoFolder(tenantId, videoId)}/poster.jpg";
     public static string OutputIn(Guid tenantId, Guid videoId, VideoFormat format) => $"{VideoFolder(tenantId, videoId)}/video-{FormatName(format)}.mp4";
     public static string PosterIn(Guid tenantId, Guid videoId, VideoFormat format) => $"{VideoFolder(tenantId, videoId)}/poster-{FormatName(format)}.jpg";
+    public static string MusicTrack(Guid tenantId, Guid trackId, string extension) => $"tenants/{tenantId:N}/music/{trackId:N}/track{extension}";
+
+    /// <summary>
+    /// The extension a stored file keeps from the caller's file name when it is short and plain (".mp4"),
+    /// else <paramref name="fallback"/>: caller names never reach a path unchecked.
+    /// </summary>
+    public static string SafeExtension(string fileName, string fallback)
+    {
+        var extension = Path.GetExtension(fileName).ToLowerInvariant();
+        return extension.Length is > 1 and <= 6 && extension.Skip(1).All(char.IsAsciiLetterOrDigit) ? extension : fallback;
+    }
+
     /// <summary>"9x16-1080p": how a format is named in keys and in the API.</summary>
     public static string FormatName(VideoFormat format) => $"{format.AspectRatio.Replace(':', 'x')}-{format.Resolution}";
 }
