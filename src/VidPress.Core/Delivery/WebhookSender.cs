@@ -23,8 +23,12 @@ public sealed class WebhookOptions
     public double RetryJitter { get; set; } = 0.2;
 }
 
-/// <summary>What one delivery attempt came to. <see cref="Attempt"/> is 0 when there was nothing to send.</summary>
-public sealed record WebhookOutcome(int Attempt, bool Delivered);
+/// <summary>
+/// What one delivery attempt came to. <see cref="Attempt"/> is 0 when there was nothing to send;
+/// <see cref="AlreadyMade"/> says the attempt asked for had been made before (by a duplicate job, or by this
+/// job before its worker died) and nothing was sent now.
+/// </summary>
+public sealed record WebhookOutcome(int Attempt, bool Delivered, bool AlreadyMade = false);
 
 public static class WebhookEvents
 {
@@ -53,8 +57,11 @@ public sealed class WebhookSender(
     public static string WebhookIdFor(Guid videoId, string eventType, int revision = 0) =>
         $"msg_{videoId:N}_{eventType.Replace('.', '_')}" + (revision > 0 ? $"_r{revision}" : "");
 
-    /// <summary>Makes one attempt, unless an earlier one already got through; the caller decides about retries.</summary>
-    public async Task<WebhookOutcome> DeliverAsync(Guid videoId, string eventType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes attempt number <paramref name="attempt"/>, unless an earlier one already got through or that
+    /// attempt has been made already; the caller decides about retries. The caller must hold the event's lock.
+    /// </summary>
+    public async Task<WebhookOutcome> DeliverAsync(Guid videoId, string eventType, int attempt, CancellationToken cancellationToken)
     {
         var video = await db.Videos.AsNoTracking().SingleAsync(v => v.Id == videoId, cancellationToken);
         var url = video.Request.CallbackUrl;
@@ -64,10 +71,13 @@ public sealed class WebhookSender(
         // A job that runs twice (Hangfire runs at least once) must not deliver an event the receiver already has.
         var earlier = await db.WebhookDeliveries.Where(d => d.WebhookId == webhookId).Select(d => new { d.Attempt, d.Succeeded }).ToListAsync(cancellationToken);
         if (earlier.FirstOrDefault(d => d.Succeeded) is { } delivered) return new WebhookOutcome(delivered.Attempt, true);
+        // Two jobs for one attempt (the event enqueued twice, or a retry scheduled twice) send it once, so
+        // retries keep their spacing instead of two chains of retries hitting the receiver back to back.
+        if (earlier.Count >= attempt) return new WebhookOutcome(attempt, false, AlreadyMade: true);
         var secret = await db.Tenants.Where(t => t.Id == video.TenantId).Select(t => t.WebhookSecret).SingleOrDefaultAsync(cancellationToken) ?? _options.Secret;
         var body = JsonSerializer.Serialize(Payload(video, eventType), DocumentJson.Options);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        var attempt = earlier.Count + 1;
+        attempt = earlier.Count + 1;
         var delivery = new WebhookDelivery
         {
             Id = Guid.NewGuid(), TenantId = video.TenantId, VideoId = video.Id, WebhookId = webhookId, EventType = eventType,

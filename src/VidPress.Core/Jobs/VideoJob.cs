@@ -318,7 +318,7 @@ public sealed class VideoJob(
     {
         var eventType = video.Status == VideoStatus.Succeeded ? WebhookEvents.VideoSucceeded : WebhookEvents.VideoFailed;
         if (!string.IsNullOrEmpty(video.Request.CallbackUrl))
-            jobs.Enqueue<WebhookJob>(j => j.DeliverAsync(video.Id, eventType, CancellationToken.None));
+            jobs.Enqueue<WebhookJob>(j => j.DeliverAsync(video.Id, eventType, 1, CancellationToken.None));
         await using var update = await dbFactory.CreateDbContextAsync();
         await update.Videos.Where(v => v.Id == video.Id && v.Stage == VideoStage.Delivery)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.Stage, VideoStage.Done));

@@ -18,7 +18,7 @@ public sealed class WebhookJob(WebhookSender sender, IBackgroundJobClient jobs, 
     /// <summary>Hangfire's own retries only cover this job failing itself (database down, process killed).</summary>
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [10, 60, 300, 900, 3600])]
     [Queue(JobQueues.Default)]
-    public async Task DeliverAsync(Guid videoId, string eventType, CancellationToken cancellationToken)
+    public async Task DeliverAsync(Guid videoId, string eventType, int attempt, CancellationToken cancellationToken)
     {
         // The video job may enqueue one event twice (it died between enqueueing and recording that it did).
         // Deliveries of one event never run side by side, and the sender skips an event already delivered.
@@ -33,7 +33,7 @@ public sealed class WebhookJob(WebhookSender sender, IBackgroundJobClient jobs, 
         WebhookOutcome outcome;
         try
         {
-            outcome = await sender.DeliverAsync(videoId, eventType, cancellationToken);
+            outcome = await sender.DeliverAsync(videoId, eventType, attempt, cancellationToken);
         }
         finally
         {
@@ -42,11 +42,15 @@ public sealed class WebhookJob(WebhookSender sender, IBackgroundJobClient jobs, 
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
         if (outcome.Delivered || outcome.Attempt == 0) return;
+        // An attempt made already still schedules the next one: when this job's worker died after the attempt
+        // but before scheduling, this re-run is the only one that will. A second job for the next attempt is
+        // harmless, as the sender makes each attempt once.
         if (WebhookRetry.DelayAfter(outcome.Attempt, options.Value, Random.Shared) is not { } delay)
         {
-            logger.LogWarning("Webhook {EventType} of video {VideoId} given up after {Attempts} attempts", eventType, videoId, outcome.Attempt);
+            if (!outcome.AlreadyMade) logger.LogWarning("Webhook {EventType} of video {VideoId} given up after {Attempts} attempts", eventType, videoId, outcome.Attempt);
             return;
         }
-        jobs.Schedule<WebhookJob>(j => j.DeliverAsync(videoId, eventType, CancellationToken.None), delay);
+        var next = outcome.Attempt + 1;
+        jobs.Schedule<WebhookJob>(j => j.DeliverAsync(videoId, eventType, next, CancellationToken.None), delay);
     }
 }

@@ -163,7 +163,7 @@ public sealed class FencingTests(FencingFixture service)
         async Task DeliverAsync()
         {
             await using var scope = host.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, 1, CancellationToken.None);
         }
         await Task.WhenAll(DeliverAsync(), DeliverAsync());
         await DeliverAsync();
@@ -171,5 +171,46 @@ public sealed class FencingTests(FencingFixture service)
         var hook = Assert.Single(JobTests.WebhooksFor(service.Webhooks, id));
         Assert.Equal(WebhookSender.WebhookIdFor(id, WebhookEvents.VideoSucceeded), hook.Headers["webhook-id"]);
         Assert.Equal(1L, await service.Database.ScalarAsync<long>($"""SELECT count(*) FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
+    }
+
+    [Fact]
+    public async Task Two_jobs_for_one_attempt_to_a_failing_receiver_send_it_once_and_schedule_the_next_attempt()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs);
+        var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
+
+        async Task DeliverAsync(int attempt)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, attempt, CancellationToken.None);
+        }
+        service.Webhooks.FailNext(2);
+        try
+        {
+            // The event enqueued twice: one request to the receiver, and every job that ran leaves attempt 2 scheduled.
+            await Task.WhenAll(DeliverAsync(1), DeliverAsync(1));
+            Assert.Single(JobTests.WebhooksFor(service.Webhooks, id));
+            var retries = jobs.Webhooks(id);
+            Assert.Equal(2, retries.Count);
+            Assert.All(retries, j => Assert.Equal(2, (int)j.Args[2]!));
+
+            // Both scheduled retries run: attempt 2 is sent once, and fails again.
+            await Task.WhenAll(DeliverAsync(2), DeliverAsync(2));
+            Assert.Equal(2, JobTests.WebhooksFor(service.Webhooks, id).Count);
+            Assert.Equal([3, 3], jobs.Webhooks(id).Skip(2).Select(j => (int)j.Args[2]!));
+
+            // Attempt 3 gets through; a late duplicate of it sends nothing and schedules nothing.
+            await DeliverAsync(3);
+            await DeliverAsync(3);
+            Assert.Equal(3, JobTests.WebhooksFor(service.Webhooks, id).Count);
+            Assert.Equal(4, jobs.Webhooks(id).Count);
+        }
+        finally
+        {
+            service.Webhooks.FailNext(0);
+        }
+        Assert.Equal("1:f,2:f,3:t", await service.Database.ScalarAsync<string>(
+            $"""SELECT string_agg("Attempt" || ':' || "Succeeded"::text::char, ',' ORDER BY "Attempt") FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
     }
 }

@@ -38,7 +38,7 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
         aspectRatio = "16:9", resolution = "1080p", callbackUrl,
     };
 
-    [Fact(Skip = "Regressed when per-host Hangfire storage was merged: after the SIGKILL the second worker never takes the job over (attempt stays 1 for 6 min). Passed before that merge; tracked in issue 7.")]
+    [Fact]
     public async Task Worker_killed_mid_render_leaves_one_mp4_and_one_webhook_once_another_worker_takes_the_job()
     {
         var clock = Stopwatch.StartNew();
