@@ -116,7 +116,10 @@ public sealed class VideoRenderer(
             var filterPath = scratch.File($"segment-{index:000}.filter");
             var plan = RenderPlan.CreateSegment(timeline, target, sources, segment.First, segment.Count, subtitlePath, filterPath, output, probe.SafeInputOptions, _options.Preset);
             await File.WriteAllTextAsync(filterPath, plan.FilterScript, failed.Token);
+            // Below the soundtrack's priority: the segments' encoders keep both cores busy, and the single-threaded
+            // soundtrack would otherwise be starved until it is the last thing running, on one core.
             var result = await ToolProcess.RunAsync(_media.FfmpegPath, plan.Arguments, _options.Timeout, failed.Token,
+                priority: ProcessPriorityClass.BelowNormal,
                 onStderrLine: line =>
                 {
                     if (progress is null || !line.StartsWith("frame=", StringComparison.Ordinal)
