@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Whole-job render benchmark (issue 6): a ~60 s narrated video with 15+ shots, stills with Ken Burns,
+# Whole-job render benchmark (issue 6): a 60+ s narrated video with 15+ shots, stills with Ken Burns,
 # subtitles and a ducked music bed, through the real service, against the encoder floor
 #   ffmpeg -f lavfi -i testsrc2=size=WxH:rate=30 -t 60 -c:v libx264 -preset veryfast -pix_fmt yuv420p
 # measured on the same machine in the same run. Prints one line per resolution with the ratio.
@@ -35,6 +35,7 @@ City officials said a purple circle was drifting over the river. The mayor asked
 A white triangle was reported near the railway station in the afternoon. Trains kept running on time, the operator said. \
 In the evening a yellow square glowed above the old town. Shop owners kept their doors open late for the visitors. \
 Scientists from the university said they would study the shapes overnight. The council will meet again on Wednesday to decide what to do next. \
+Pilots flying into the airport said the shapes were easy to see from above the clouds. Local radio stations took calls from listeners until long after midnight. \
 Weather forecasters expect clear skies for the rest of the week."
 
 floor() { # width height seconds → wall seconds of the plain encode

@@ -30,7 +30,8 @@ public static class ToolProcess
         TimeSpan timeout,
         CancellationToken cancellationToken = default,
         Stream? standardInput = null,
-        Action<string>? onStderrLine = null)
+        Action<string>? onStderrLine = null,
+        ProcessPriorityClass? priority = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -50,6 +51,12 @@ public static class ToolProcess
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new ToolFailedException(fileName, $"could not start ({e.Message}); is it installed?");
+        }
+        if (priority is { } wanted)
+        {
+            // Set right after the start, before the tool spawns its worker threads, which inherit it (Linux nice).
+            try { process.PriorityClass = wanted; }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or PlatformNotSupportedException) { }
         }
 
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

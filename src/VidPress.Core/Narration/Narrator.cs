@@ -15,6 +15,8 @@ public sealed class NarrationOptions
     public double PauseSeconds { get; set; } = 0.35;
     public double TailSeconds { get; set; } = 0.5;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Sentences spoken at once; 0 means one per processor core.</summary>
+    public int Parallelism { get; set; }
 }
 
 /// <summary>Turns one sentence into speech. espeak-ng by default; a cloud voice can take its place.</summary>
@@ -55,13 +57,17 @@ public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage stora
 
     public async Task<NarrationDocument> NarrateAsync(ScriptDocument script, string audioKey, CancellationToken cancellationToken)
     {
-        var parts = new List<WaveFile>();
-        foreach (var sentence in script.Sentences)
+        // Sentences are spoken independently, so they are synthesised side by side and joined in order.
+        var parts = new WaveFile[script.Sentences.Count];
+        var parallel = new ParallelOptions
         {
-            var speech = (await synthesizer.SpeakAsync(sentence.Text, script.Language, cancellationToken)).TrimSilence();
-            if (speech.Pcm.Length == 0) throw new VideoInputException($"Sentence {sentence.Index + 1} produced no speech.");
-            parts.Add(speech);
-        }
+            MaxDegreeOfParallelism = _options.Parallelism > 0 ? _options.Parallelism : Environment.ProcessorCount,
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(Enumerable.Range(0, parts.Length), parallel, async (i, token) =>
+            parts[i] = (await synthesizer.SpeakAsync(script.Sentences[i].Text, script.Language, token)).TrimSilence());
+        for (var i = 0; i < parts.Length; i++)
+            if (parts[i].Pcm.Length == 0) throw new VideoInputException($"Sentence {script.Sentences[i].Index + 1} produced no speech.");
         var (wave, spans) = Join(parts);
         await storage.SaveAsync(audioKey, new MemoryStream(wave.ToBytes()), cancellationToken);
         var sentences = script.Sentences.Select((s, i) => new NarratedSentence(s.Index, spans[i].Start, spans[i].End)).ToList();

@@ -192,7 +192,9 @@ public sealed record RenderPlan(IReadOnlyList<string> Arguments, string FilterSc
         var zoom = F($"({m.StartZoom:0.####}+({m.EndZoom - m.StartZoom:0.####})*on/{last})");
         var cx = F($"({m.StartCenterX:0.####}+({m.EndCenterX - m.StartCenterX:0.####})*on/{last})");
         var cy = F($"({m.StartCenterY:0.####}+({m.EndCenterY - m.StartCenterY:0.####})*on/{last})");
-        return F($"scale={sw}:{sh}:force_original_aspect_ratio=increase,crop={sw}:{sh},")
+        // Converted to the output's pixel format once, on the still, so zoompan scales planar YUV and no
+        // frame needs converting afterwards.
+        return F($"scale={sw}:{sh}:force_original_aspect_ratio=increase,crop={sw}:{sh},format=yuv420p,")
             + $"zoompan=z='{zoom}':x='max(0,min(iw-iw/zoom,iw*{cx}-iw/zoom/2))':y='max(0,min(ih-ih/zoom,ih*{cy}-ih/zoom/2))'"
             + F($":d={frames}:s={w}x{h}:fps={fps},trim=end_frame={frames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p");
     }

@@ -14,7 +14,7 @@ public sealed record LoudnessMeasure(double IntegratedLufs, double TruePeakDb, d
 
 /// <summary>
 /// Builds the video's sound once, before any picture is drawn: the narration, an optional music bed
-/// that ducks under the voice (sidechain compression), normalised in two loudnorm passes to the
+/// that ducks under the voice (sidechain compression), mixed once and normalised in two loudnorm passes to the
 /// broadcast-web target (−16 LUFS integrated, true peak under −1 dBTP), AAC 48 kHz stereo.
 /// Encoding the sound once for the whole video is what keeps segment joins free of audio drift.
 /// </summary>
@@ -25,21 +25,29 @@ public sealed partial class Soundtrack(IOptions<RenderingOptions> options, IOpti
 
     public async Task<string> MixAsync(string narrationPath, BackgroundMusic? music, double durationSeconds, ScratchFolder scratch, CancellationToken cancellationToken)
     {
+        if (_options.AacCoder is not ("fast" or "twoloop" or "anmr"))
+            throw new InvalidOperationException($"Rendering:AacCoder '{_options.AacCoder}' is not one of ffmpeg's AAC coders (fast, twoloop, anmr).");
         var output = scratch.File("soundtrack.m4a");
+        var mixed = scratch.File("soundtrack-mix.wav");
         var inputs = Inputs(narrationPath, music);
         var mix = MixGraph(music is not null, durationSeconds, music?.GainDb ?? 0);
         var target = F($"I={_options.LoudnessTarget}:TP={_options.TruePeakTarget}:LRA=11");
 
+        // The mix is made once, kept as 32-bit float PCM and measured in the same run; the second pass
+        // only normalises and encodes it instead of decoding, resampling and ducking everything again.
         var measure = await ToolProcess.RunCheckedAsync(_media.FfmpegPath,
-            [.. inputs, "-filter_complex", $"{mix};[mix]loudnorm={target}:print_format=json[out]", "-map", "[out]", "-f", "null", "-"],
+            [.. inputs, "-filter_complex", $"{mix};[mix]asplit=2[keep][measure];[measure]loudnorm={target}:print_format=json[out]",
+             "-map", "[keep]", "-c:a", "pcm_f32le", "-rf64", "auto", mixed, "-map", "[out]", "-f", "null", "-"],
             _options.Timeout, cancellationToken);
         var measured = ParseLoudnorm(measure.StandardError);
 
-        var second = $"{mix};[mix]loudnorm={target}" + F($":measured_I={measured.IntegratedLufs}:measured_TP={measured.TruePeakDb}:measured_LRA={measured.Range}:measured_thresh={measured.Threshold}:offset={measured.Offset}:linear=true")
-            + ",aresample=48000[out]";
+        var second = $"loudnorm={target}" + F($":measured_I={measured.IntegratedLufs}:measured_TP={measured.TruePeakDb}:measured_LRA={measured.Range}:measured_thresh={measured.Threshold}:offset={measured.Offset}:linear=true")
+            + ",aresample=48000";
         await ToolProcess.RunCheckedAsync(_media.FfmpegPath,
-            [.. inputs, "-filter_complex", second, "-map", "[out]", "-c:a", "aac", "-b:a", "160k", "-ar", "48000", "-ac", "2", "-t", F($"{durationSeconds:0.######}"), output],
+            ["-hide_banner", "-nostdin", "-y", "-i", mixed, "-af", second,
+             "-c:a", "aac", "-aac_coder", _options.AacCoder, "-b:a", "160k", "-ar", "48000", "-ac", "2", "-t", F($"{durationSeconds:0.######}"), output],
             _options.Timeout, cancellationToken);
+        File.Delete(mixed);
         return output;
     }
 

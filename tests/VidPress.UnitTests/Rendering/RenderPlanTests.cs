@@ -131,7 +131,7 @@ public class RenderPlanTests
     public void Ken_burns_scales_the_still_once_to_a_quarter_above_the_output()
     {
         var filter = RenderPlan.KenBurnsFilter(new KenBurns(1, 1.15, .5, .5, .5, .45), 1280, 720, 30, 90);
-        Assert.StartsWith("scale=1600:900:force_original_aspect_ratio=increase,crop=1600:900,zoompan=", filter);
+        Assert.StartsWith("scale=1600:900:force_original_aspect_ratio=increase,crop=1600:900,format=yuv420p,zoompan=", filter);
         Assert.Contains(":d=90:s=1280x720:fps=30", filter);
     }
 }
