@@ -33,13 +33,13 @@ public sealed class LibraryOptions
     public TimeSpan IngestToolTimeout { get; set; } = TimeSpan.FromMinutes(10);
     public QualityThresholds Quality { get; set; } = new();
     /// <summary>HNSW candidate list size per query: recall against latency (see docs/benchmarks.md).</summary>
-    public int EfSearch { get; set; } = 100;
+    public int EfSearch { get; set; } = 200;
     /// <summary>
     /// A tenant with at most this many keyframes is searched exactly (every one of its keyframes compared, found
     /// through the tenant index) instead of through the HNSW graph, whose post-filtered search loses recall when
     /// the tenant owns a small share of the graph. 0 always uses the graph.
     /// </summary>
-    public int ExactSearchMaxKeyframes { get; set; } = 25_000;
+    public int ExactSearchMaxKeyframes { get; set; } = 10_000;
     /// <summary>How many graph tuples pgvector's iterative scan may visit before giving up (pgvector's default is 20,000).</summary>
     public int HnswMaxScanTuples { get; set; } = 40_000;
 }

@@ -123,7 +123,12 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
             {
                 // "+ 0" makes the sort key an expression the HNSW index cannot answer, so the planner reads the
                 // tenant's rows through the tenant index and sorts them by their exact distance.
-                ordered = Usable(filter).OrderBy(k => k.Embedding.CosineDistance(query) + 0.0);
+                // The tenant on the shot and asset too, although they always match the keyframe's: the planner then
+                // joins only this tenant's shots and assets instead of hashing every tenant's. Not on the graph path:
+                // the three correlated conditions make the planner underestimate the rows and skip the index.
+                ordered = Usable(filter)
+                    .Where(k => k.Shot!.TenantId == filter.TenantId && k.Shot.Asset!.TenantId == filter.TenantId)
+                    .OrderBy(k => k.Embedding.CosineDistance(query) + 0.0);
             }
             else
             {
