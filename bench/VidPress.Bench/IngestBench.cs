@@ -46,7 +46,7 @@ internal static class IngestBench
             }).Build();
             var services = new ServiceCollection()
                 .AddSingleton<IConfiguration>(configuration)
-                .AddLogging(l => l.AddProvider(new StageLogger()).SetMinimumLevel(LogLevel.Warning).AddFilter(typeof(LibraryIngest).FullName, LogLevel.Information))
+                .AddLogging(l => l.AddProvider(new StageLogger()).SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft", LogLevel.None).AddFilter(typeof(LibraryIngest).FullName, LogLevel.Information))
                 .AddVidPressPipeline(configuration)
                 .BuildServiceProvider();
             await using (var scope = services.CreateAsyncScope())
