@@ -7,8 +7,16 @@ using VidPress.Core;
 using VidPress.Core.Data;
 using VidPress.Core.Library;
 
+if (args.Length > 0 && args[0] == "ingest")
+{
+    await IngestBench.RunAsync(args[1..]);
+    return;
+}
+
 // Search benchmark: N random unit vectors as keyframes of T tenants, HNSW (m 16, ef_construction 128, as migrated),
-// then the service's own filtered query (ShotSearch.NearestKeyframesAsync) against exact search, per ef_search.
+// then the service's own filtered query (ShotSearch.NearestKeyframesAsync) against exact search, per ef_search:
+// once with the service's settings (a tenant under Library:ExactSearchMaxKeyframes is searched exactly) and
+// once with the graph forced (ExactSearchMaxKeyframes = 0).
 var n = args.Length > 0 ? int.Parse(args[0]) : 100_000;
 var tenants = args.Length > 1 ? int.Parse(args[1]) : 10;
 var queries = args.Length > 2 ? int.Parse(args[2]) : 200;
@@ -17,8 +25,17 @@ var queries = args.Length > 2 ? int.Parse(args[2]) : 200;
 // one scene, one topic, near each other); queries come from the same distribution.
 var distribution = args.Length > 3 ? args[3] : "clustered";
 var admin = Environment.GetEnvironmentVariable("VIDPRESS_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=postgres;Username=postgres";
-var dbName = "vidpress_bench_" + Guid.NewGuid().ToString("N")[..8];
-await using (var c = new NpgsqlConnection(admin)) { await c.OpenAsync(); await new NpgsqlCommand($"CREATE DATABASE {dbName}", c).ExecuteNonQueryAsync(); }
+// VIDPRESS_BENCH_DB names a database to keep and reuse between runs with the same N, T and distribution (the
+// index build over 100k vectors takes minutes); without it a fresh database is made and dropped.
+var keptDb = Environment.GetEnvironmentVariable("VIDPRESS_BENCH_DB");
+var dbName = keptDb ?? "vidpress_bench_" + Guid.NewGuid().ToString("N")[..8];
+var reuse = false;
+await using (var c = new NpgsqlConnection(admin))
+{
+    await c.OpenAsync();
+    reuse = keptDb is not null && await new NpgsqlCommand($"SELECT count(*) FROM pg_database WHERE datname = '{dbName}'", c).ExecuteScalarAsync() is long and > 0;
+    if (!reuse) await new NpgsqlCommand($"CREATE DATABASE {dbName}", c).ExecuteNonQueryAsync();
+}
 var cs = new NpgsqlConnectionStringBuilder(admin) { Database = dbName }.ConnectionString;
 try
 {
@@ -27,12 +44,13 @@ try
     var dataSourceBuilder = new NpgsqlDataSourceBuilder(cs);
     dataSourceBuilder.UseVector();
     var dataSource = dataSourceBuilder.Build();
+    // Separate seeds for centres, stored vectors and queries: a reused database gets the same queries.
     var random = new Random(42);
-    var centres = new List<float[]>();
+    var centres = Enumerable.Range(0, 2000).Select(_ => RandomUnit()).ToList();
+    random = new Random(43);
     float[] Sample()
     {
         if (distribution == "uniform") return RandomUnit();
-        if (centres.Count == 0) for (var c = 0; c < 2000; c++) centres.Add(RandomUnit());
         var centre = centres[random.Next(centres.Count)];
         var noise = RandomUnit();
         var v = new float[512];
@@ -51,8 +69,17 @@ try
         for (var i = 0; i < v.Length; i++) v[i] *= s;
         return v;
     }
-    var tenantIds = Enumerable.Range(0, tenants).Select(_ => Guid.NewGuid()).ToArray();
+    // Fixed tenant ids, so a reused database is searched for the same tenant.
+    var tenantIds = Enumerable.Range(0, tenants).Select(t => new Guid(t + 1, 0xbe, 0x7c, new byte[8])).ToArray();
     var load = Stopwatch.StartNew();
+    if (reuse)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync();
+        var stored = (long)(await new NpgsqlCommand("SELECT count(*) FROM keyframes", conn).ExecuteScalarAsync())!;
+        if (stored != n) throw new InvalidOperationException($"{dbName} holds {stored} keyframes, not {n}");
+        Console.WriteLine($"{distribution} vectors: reusing {n} keyframes of {tenants} tenant(s) in {dbName}");
+    }
+    else
     await using (var conn = await dataSource.OpenConnectionAsync())
     {
         await new NpgsqlCommand("DROP INDEX IF EXISTS \"IX_keyframes_Embedding\"; SET maintenance_work_mem = '1GB'", conn).ExecuteNonQueryAsync();
@@ -95,6 +122,7 @@ try
         Console.WriteLine($"HNSW index built in {build.Elapsed.TotalSeconds:0.0} s");
     }
 
+    random = new Random(44);
     var queryVectors = Enumerable.Range(0, queries).Select(_ => Sample()).ToList();
     // The service always filters by tenant: with T = 1 the filter passes every row (no filtering effect), with
     // T = 10 nine in ten nearest neighbours belong to other tenants and the iterative scan has to go on.
@@ -115,31 +143,46 @@ try
                 truth.Add(ids);
             }
         }
+        var warmUp = Enumerable.Range(0, 20).Select(_ => Sample()).ToList();
+        var defaults = new LibraryOptions();
+        foreach (var (label, exactMax) in new[] { ("service", defaults.ExactSearchMaxKeyframes), ("graph only", 0) })
         foreach (var ef in new[] { 40, 100, 200 })
         {
-            var libraryOptions = Microsoft.Extensions.Options.Options.Create(new LibraryOptions { EfSearch = ef });
+            if (exactMax == 0 && n / tenants > defaults.ExactSearchMaxKeyframes) break; // the service already used the graph
+            var libraryOptions = Microsoft.Extensions.Options.Options.Create(new LibraryOptions { EfSearch = ef, ExactSearchMaxKeyframes = exactMax });
+            async Task<IReadOnlyList<KeyframeHit>> SearchAsync(float[] q)
+            {
+                await using var db = new VidPressDbContext(new DbContextOptionsBuilder<VidPressDbContext>().UseNpgsql(dataSource, o => o.UseVector()).Options);
+                var search = new ShotSearch(db, null!, TimeProvider.System, libraryOptions);
+                return await search.NearestKeyframesAsync(new LibraryFilter(tenantIds[0], DateTimeOffset.UtcNow), new Vector(q), 10, default);
+            }
+            // 20 unmeasured queries first: the pool's connections and the pages the path reads, as in a running service.
+            foreach (var q in warmUp) await SearchAsync(q);
             var latencies = new List<double>();
             double recall = 0;
             for (var i = 0; i < queryVectors.Count; i++)
             {
-                await using var db = new VidPressDbContext(new DbContextOptionsBuilder<VidPressDbContext>().UseNpgsql(dataSource, o => o.UseVector()).Options);
-                var search = new ShotSearch(db, null!, TimeProvider.System, libraryOptions);
                 var sw = Stopwatch.StartNew();
-                var hits = await search.NearestKeyframesAsync(new LibraryFilter(tenantIds[0], DateTimeOffset.UtcNow), new Vector(queryVectors[i]), 10, default);
+                var hits = await SearchAsync(queryVectors[i]);
                 latencies.Add(sw.Elapsed.TotalMilliseconds);
                 recall += hits.Take(10).Count(h => truth[i].Contains(h.KeyframeId)) / 10.0;
             }
             latencies.Sort();
-            var warm = latencies;
-            Console.WriteLine($"{n} keyframes, {tenants} tenant(s): ef_search={ef,-4} p50={warm[warm.Count / 2]:0.0} ms  p95={warm[(int)(warm.Count * 0.95)]:0.0} ms  recall@10={recall / queryVectors.Count:0.000}");
+            var path = exactMax > 0 && n / tenants <= exactMax ? "exact (tenant index)" : "HNSW iterative";
+            Console.WriteLine($"{n} {distribution}, {tenants} tenant(s) ({n / tenants} keyframes searched): {label,-10} {path,-20} ef_search={ef,-4} " +
+                $"p50={latencies[latencies.Count / 2]:0.0} ms  p95={latencies[(int)(latencies.Count * 0.95)]:0.0} ms  recall@10={recall / queryVectors.Count:0.000}");
+            if (path.StartsWith("exact", StringComparison.Ordinal)) break; // ef_search plays no part
         }
     }
 }
 finally
 {
     NpgsqlConnection.ClearAllPools();
-    await using var c = new NpgsqlConnection(admin);
-    await c.OpenAsync();
-    await new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", c).ExecuteNonQueryAsync();
+    if (keptDb is null)
+    {
+        await using var c = new NpgsqlConnection(admin);
+        await c.OpenAsync();
+        await new NpgsqlCommand($"DROP DATABASE IF EXISTS {dbName} WITH (FORCE)", c).ExecuteNonQueryAsync();
+    }
 }
 

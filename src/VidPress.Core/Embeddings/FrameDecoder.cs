@@ -31,6 +31,24 @@ public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan?
         return frames.Count > 0 ? frames[0] : throw new ToolFailedException(ffmpegPath, $"no picture decoded from {Path.GetFileName(path)}");
     }
 
+    /// <summary>
+    /// Decodes JPEGs this service wrote itself (candidate keyframes of the scene pass) in one ffmpeg run: their bytes
+    /// go to ffmpeg's JPEG pipe demuxer on stdin, the pictures come back in the same order.
+    /// </summary>
+    public async Task<IReadOnlyList<RgbImage>> ReadJpegsAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0) return [];
+        using var input = new MemoryStream();
+        foreach (var path in paths) input.Write(await File.ReadAllBytesAsync(path, cancellationToken));
+        input.Position = 0;
+        var arguments = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-f", "jpeg_pipe", "-i", "pipe:0", "-fps_mode", "passthrough" };
+        arguments.AddRange(OutputArguments);
+        var result = await ToolProcess.RunCheckedAsync(ffmpegPath, arguments, _timeout, cancellationToken, input);
+        var images = ParsePpmStream(result.StandardOutput);
+        return images.Count == paths.Count ? images : throw new ToolFailedException(ffmpegPath, $"decoded {images.Count} of {paths.Count} pictures");
+    }
+
     /// <summary>The frame shown at <paramref name="time"/>.</summary>
     public async Task<RgbImage> ReadFrameAsync(string path, TimeSpan time, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,11 +22,26 @@ public sealed class LibraryOptions
     public double MinShotSeconds { get; set; } = 1.0;
     /// <summary>Keyframes decoded and embedded together: bounds memory (a 1080p frame is 6 MB) while batching CLIP.</summary>
     public int KeyframeBatchSize { get; set; } = 16;
+    /// <summary>
+    /// The scene pass also keeps one frame per this many seconds (the first of each slot) as a candidate keyframe;
+    /// a keyframe is the candidate nearest to its planned time, so at most half this off.
+    /// </summary>
+    public double KeyframeCandidateSeconds { get; set; } = 0.5;
+    /// <summary>Candidates are kept at most this wide: CLIP sees 224 px, thumbnails are 320, quality is measured at 320.</summary>
+    public int KeyframeCandidateWidth { get; set; } = 640;
     public int ThumbnailWidth { get; set; } = 320;
     public TimeSpan IngestToolTimeout { get; set; } = TimeSpan.FromMinutes(10);
     public QualityThresholds Quality { get; set; } = new();
     /// <summary>HNSW candidate list size per query: recall against latency (see docs/benchmarks.md).</summary>
-    public int EfSearch { get; set; } = 100;
+    public int EfSearch { get; set; } = 200;
+    /// <summary>
+    /// A tenant with at most this many keyframes is searched exactly (every one of its keyframes compared, found
+    /// through the tenant index) instead of through the HNSW graph, whose post-filtered search loses recall when
+    /// the tenant owns a small share of the graph. 0 always uses the graph.
+    /// </summary>
+    public int ExactSearchMaxKeyframes { get; set; } = 10_000;
+    /// <summary>How many graph tuples pgvector's iterative scan may visit before giving up (pgvector's default is 20,000).</summary>
+    public int HnswMaxScanTuples { get; set; } = 40_000;
 }
 
 /// <summary>
@@ -53,30 +69,50 @@ public sealed class LibraryIngest(
         await storage.DeletePrefixAsync(StorageKeys.AssetShotsFolder(asset.TenantId, asset.Id), cancellationToken);
 
         var path = await storage.GetLocalPathAsync(asset.StorageKey, cancellationToken);
-        var spans = asset.Kind == AssetKind.Image
-            ? [new ShotSpan(0, 0)]
-            : ShotBoundaries.Split(await scenes.ScoreAsync(path, cancellationToken), asset.DurationSeconds,
+        // Per-stage wall time, logged with the result: what an operator needs to see where ingest time goes.
+        var stage = Stopwatch.StartNew();
+        // Videos are decoded once: the scene pass also writes candidate keyframes here, chosen from once the cuts are known.
+        using var candidatesFolder = storage.CreateScratch("keyframes");
+        SceneScan? scan = null;
+        IReadOnlyList<ShotSpan> spans;
+        if (asset.Kind == AssetKind.Image) spans = [new ShotSpan(0, 0)];
+        else
+        {
+            scan = await scenes.ScanAsync(path, candidatesFolder.Path, cancellationToken);
+            spans = ShotBoundaries.Split(scan.Scores, asset.DurationSeconds,
                 _options.SceneThreshold, _options.MinShotSeconds, _options.ScenePeakMinScore, _options.ScenePeakRatio);
+        }
+        var scenesTime = stage.Elapsed;
+        TimeSpan decodeTime = default, clipTime = default;
 
         var shots = spans.Select(span => new Shot
         {
             Id = Guid.NewGuid(), TenantId = asset.TenantId, AssetId = asset.Id,
             StartSeconds = Math.Round(span.Start, 3), EndSeconds = Math.Round(span.End, 3),
         }).ToList();
-        var planned = spans.SelectMany((span, i) => ShotBoundaries.KeyframeTimes(span, _options.KeyframeIntervalSeconds).Select(t => (Shot: shots[i], Time: t))).ToList();
+        // A picture's one keyframe is its only frame; a video's are candidates of the scene pass, each inside its shot.
+        var planned = scan is null
+            ? [(Shot: shots[0], Time: 0.0, Candidate: (string?)null)]
+            : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(scan.Candidates.Select(c => c.Time).ToList(), span, _options.KeyframeIntervalSeconds, i == spans.Count - 1)
+                .Select(c => (Shot: shots[i], Time: Math.Round(scan.Candidates[c].Time, 3), Candidate: (string?)scan.Candidates[c].Path))).ToList();
 
         // Per shot, the best picture so far (usable first, then sharpest) becomes its thumbnail.
         var best = new Dictionary<Guid, (RgbImage Picture, bool Usable, double Sharpness)>();
         foreach (var batch in planned.Chunk(Math.Max(1, _options.KeyframeBatchSize)))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var decoded = asset.Kind == AssetKind.Image
-                ? [(batch[0], await frames.ReadImageAsync(path, cancellationToken))]
-                : await DecodeAsync(path, batch, cancellationToken);
-            var embeddings = clip.EmbedImages(decoded.Select(d => d.Picture).ToList());
-            for (var i = 0; i < decoded.Count; i++)
+            stage.Restart();
+            var pictures = scan is null
+                ? [await frames.ReadImageAsync(path, cancellationToken)]
+                : await frames.ReadJpegsAsync(batch.Select(b => b.Candidate!).ToList(), cancellationToken);
+            decodeTime += stage.Elapsed;
+            stage.Restart();
+            var embeddings = clip.EmbedImages(pictures);
+            clipTime += stage.Elapsed;
+            for (var i = 0; i < batch.Length; i++)
             {
-                var ((shot, time), picture) = decoded[i];
+                var (shot, time, _) = batch[i];
+                var picture = pictures[i];
                 var quality = FrameQuality.Measure(picture);
                 var usable = quality.IsUsable(_options.Quality);
                 shot.Keyframes.Add(new Keyframe
@@ -88,10 +124,11 @@ public sealed class LibraryIngest(
                     best[shot.Id] = (picture, usable, quality.Sharpness);
             }
         }
-        // A shot whose keyframe times fall past the last decodable frame has no keyframes and nothing to show.
+        // A shot without a decoded frame inside it (past the last decodable frame) has no keyframes and nothing to show.
         shots.RemoveAll(s => s.Keyframes.Count == 0);
         if (shots.Count == 0) throw new MediaRejectedException("No frame of the file could be decoded.");
 
+        stage.Restart();
         using (var scratch = storage.CreateScratch("thumbnails"))
         {
             var written = await thumbnails.WriteAsync(shots.Select(s => best[s.Id].Picture).ToList(), scratch.Path, cancellationToken);
@@ -102,21 +139,17 @@ public sealed class LibraryIngest(
             }
         }
 
+        var thumbnailTime = stage.Elapsed;
+        stage.Restart();
         db.Shots.AddRange(shots);
         asset.Status = AssetStatus.Ready;
         asset.Error = null;
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Ingested asset {AssetId}: {Shots} shots, {Keyframes} keyframes ({Unusable} unusable)", asset.Id, shots.Count,
-            shots.Sum(s => s.Keyframes.Count), shots.Sum(s => s.Keyframes.Count(k => !k.Usable)));
-    }
-
-    private async Task<List<((Shot Shot, double Time) Plan, RgbImage Picture)>> DecodeAsync(
-        string path, (Shot Shot, double Time)[] batch, CancellationToken cancellationToken)
-    {
-        var decoded = await frames.ReadFramesAsync(path, batch.Select(b => TimeSpan.FromSeconds(b.Time)).ToList(), cancellationToken);
-        var byTime = decoded.GroupBy(d => d.RequestedTime.TotalSeconds).ToDictionary(g => g.Key, g => g.First().Image);
-        return batch.Where(b => byTime.ContainsKey(TimeSpan.FromSeconds(b.Time).TotalSeconds))
-            .Select(b => (b, byTime[TimeSpan.FromSeconds(b.Time).TotalSeconds])).ToList();
+        logger.LogInformation(
+            "Ingested asset {AssetId}: {Shots} shots, {Keyframes} keyframes ({Unusable} unusable); scenes {ScenesMs:0} ms, keyframe decode {DecodeMs:0} ms, " +
+            "CLIP {ClipMs:0} ms, thumbnails {ThumbnailsMs:0} ms, rows {SaveMs:0} ms",
+            asset.Id, shots.Count, shots.Sum(s => s.Keyframes.Count), shots.Sum(s => s.Keyframes.Count(k => !k.Usable)),
+            scenesTime.TotalMilliseconds, decodeTime.TotalMilliseconds, clipTime.TotalMilliseconds, thumbnailTime.TotalMilliseconds, stage.Elapsed.TotalMilliseconds);
     }
 
     public async Task MarkFailedAsync(Guid assetId, string error, CancellationToken cancellationToken)

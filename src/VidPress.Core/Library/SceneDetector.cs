@@ -5,6 +5,12 @@ using VidPress.Core.Media;
 
 namespace VidPress.Core.Library;
 
+/// <summary>A picture written during the scene pass: the frame's time and its JPEG.</summary>
+public sealed record KeyframeCandidate(double Time, string Path);
+
+/// <summary>What the single decoding pass over a video found: every frame's scene score and the candidate keyframes.</summary>
+public sealed record SceneScan(IReadOnlyList<SceneScore> Scores, IReadOnlyList<KeyframeCandidate> Candidates);
+
 /// <summary>
 /// Reads ffmpeg's scene-change score of every frame (the select filter's <c>scene</c> value, printed by the
 /// metadata filter) in one decoding pass over a downscaled copy: cuts are as visible at 160 px as at 4K.
@@ -29,6 +35,48 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
         if (result.ExitCode != 0)
             throw new ToolFailedException(_media.FfmpegPath, "scene detection failed: " + result.StandardError.Trim().Split('\n').LastOrDefault());
         lock (lines) return Parse(lines);
+    }
+
+    /// <summary>
+    /// Scene scores of every frame and, from the same decoding pass, candidate keyframes: the first frame of every
+    /// <see cref="LibraryOptions.KeyframeCandidateSeconds"/> slot, at most <see cref="LibraryOptions.KeyframeCandidateWidth"/>
+    /// pixels wide, written as JPEGs into <paramref name="folder"/>. Decoding is what ingest spends its time on, and
+    /// keyframes can only be chosen once the cuts are known, so this one pass serves both: the keyframes are then
+    /// picked among the candidates (see <see cref="KeyframeCandidates"/>) instead of decoding the file again.
+    /// </summary>
+    public async Task<SceneScan> ScanAsync(string path, string folder, CancellationToken cancellationToken)
+    {
+        var perSecond = (1 / Math.Max(0.04, _library.KeyframeCandidateSeconds)).ToString("0.######", CultureInfo.InvariantCulture);
+        var width = Math.Max(64, _library.KeyframeCandidateWidth).ToString(CultureInfo.InvariantCulture);
+        // Slot k holds the frames with floor(t * perSecond) == k; each slot's first frame is a candidate.
+        var slot = $"floor(t*{perSecond})";
+        var graph =
+            "[0:v:0]split=2[scan][pick];" +
+            "[scan]scale=160:-2,select='gte(scene\\,0)',metadata=print[scores];" +
+            $"[pick]select='isnan(prev_selected_t)+gt({slot}\\,floor(prev_selected_t*{perSecond}))',showinfo," +
+            $"scale='min({width}\\,iw)':-2,format=yuvj420p[candidates]";
+        var scoreLines = new List<string>();
+        var frameLines = new List<string>();
+        var pattern = Path.Combine(folder, "candidate-%06d.jpg");
+        var result = await ToolProcess.RunAsync(_media.FfmpegPath,
+        [
+            "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", .. MediaOptions.SafeInputOptionsFor(_media.AllowedFormats),
+            "-i", "file:" + Path.GetFullPath(path), "-filter_complex", graph,
+            "-map", "[scores]", "-an", "-sn", "-dn", "-f", "null", "-",
+            "-map", "[candidates]", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "3", "-start_number", "0", "-f", "image2", pattern,
+        ], _library.IngestToolTimeout, cancellationToken, onStderrLine: line =>
+        {
+            if (line.Contains("Parsed_metadata", StringComparison.Ordinal)) lock (scoreLines) scoreLines.Add(line);
+            else if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (frameLines) frameLines.Add(line);
+        });
+        if (result.ExitCode != 0)
+            throw new ToolFailedException(_media.FfmpegPath, "scene detection failed: " + result.StandardError.Trim().Split('\n').LastOrDefault());
+        IReadOnlyList<double> times;
+        lock (frameLines) times = Embeddings.FrameDecoder.ParseFrameTimes(frameLines);
+        var candidates = times.Select((t, i) => new KeyframeCandidate(t, Path.Combine(folder, $"candidate-{i.ToString("000000", CultureInfo.InvariantCulture)}.jpg"))).ToList();
+        if (candidates.Any(c => !File.Exists(c.Path)))
+            throw new ToolFailedException(_media.FfmpegPath, $"logged {candidates.Count} candidate keyframes but wrote fewer");
+        lock (scoreLines) return new SceneScan(Parse(scoreLines), candidates);
     }
 
     /// <summary>Pairs each "pts_time:" line with the "lavfi.scene_score=" line that follows it.</summary>

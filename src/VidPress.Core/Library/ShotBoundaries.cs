@@ -73,4 +73,20 @@ public static class ShotBoundaries
         var slack = (duration - count * interval) / 2;
         return Enumerable.Range(0, count).Select(i => Math.Round(shot.Start + slack + interval * (i + 0.5), 3)).ToList();
     }
+
+    /// <summary>
+    /// The candidate frames (indices into <paramref name="candidateTimes"/>, sorted by time) that stand for a shot's
+    /// <see cref="KeyframeTimes"/>: for each planned time the nearest candidate inside the shot (from its start, up to
+    /// but not including its end unless it is the last shot), each candidate once. A shot without a candidate inside
+    /// gets none.
+    /// </summary>
+    public static IReadOnlyList<int> PickCandidates(IReadOnlyList<double> candidateTimes, ShotSpan shot, double interval, bool lastShot)
+    {
+        var inside = Enumerable.Range(0, candidateTimes.Count)
+            .Where(i => candidateTimes[i] >= shot.Start && (candidateTimes[i] < shot.End || lastShot)).ToList();
+        if (inside.Count == 0) return [];
+        return KeyframeTimes(shot, interval)
+            .Select(t => inside.MinBy(i => Math.Abs(candidateTimes[i] - t)))
+            .Distinct().Order().ToList();
+    }
 }

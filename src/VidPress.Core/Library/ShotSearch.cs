@@ -101,21 +101,43 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
 
     /// <summary>
     /// The <paramref name="count"/> usable keyframes nearest to <paramref name="query"/> that pass the filter.
-    /// The HNSW index is searched before the filter applies, so a plain index scan returns fewer rows than asked
-    /// when most neighbours belong to other tenants or expired assets; pgvector 0.8's iterative scan keeps
-    /// searching until enough pass. relaxed_order may return rows slightly out of order: callers sort.
+    /// A tenant with few keyframes (<see cref="LibraryOptions.ExactSearchMaxKeyframes"/>) is searched exactly: its
+    /// rows come through the tenant index and every distance is computed, which is both exact and fast at that
+    /// size, where the graph would have to skip the other tenants' neighbours. A larger tenant is searched through
+    /// the HNSW index, which is searched before the filter applies, so a plain index scan returns fewer rows than
+    /// asked when most neighbours belong to other tenants or expired assets; pgvector 0.8's iterative scan keeps
+    /// searching until enough pass. relaxed_order may return rows slightly out of order: rows are sorted here.
     /// </summary>
     public async Task<IReadOnlyList<KeyframeHit>> NearestKeyframesAsync(LibraryFilter filter, Vector query, int count, CancellationToken cancellationToken)
     {
-        var efSearch = Math.Clamp(Math.Max(options.Value.EfSearch, count), 1, 1000).ToString(CultureInfo.InvariantCulture);
+        var settings = options.Value;
+        var efSearch = Math.Clamp(Math.Max(settings.EfSearch, count), 1, 1000).ToString(CultureInfo.InvariantCulture);
+        var maxScanTuples = Math.Max(1, settings.HnswMaxScanTuples).ToString(CultureInfo.InvariantCulture);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            // set_config(..., true) is SET LOCAL: the settings end with this transaction and never leak into the pool.
-            await db.Database.ExecuteSqlAsync($"SELECT set_config('hnsw.ef_search', {efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)", ct);
-            var rows = await Usable(filter)
-                .OrderBy(k => k.Embedding.CosineDistance(query))
+            var exact = await UsesExactSearchAsync(filter.TenantId, ct);
+            IQueryable<Keyframe> ordered;
+            if (exact)
+            {
+                // "+ 0" makes the sort key an expression the HNSW index cannot answer, so the planner reads the
+                // tenant's rows through the tenant index and sorts them by their exact distance.
+                // The tenant on the shot and asset too, although they always match the keyframe's: the planner then
+                // joins only this tenant's shots and assets instead of hashing every tenant's. Not on the graph path:
+                // the three correlated conditions make the planner underestimate the rows and skip the index.
+                ordered = Usable(filter)
+                    .Where(k => k.Shot!.TenantId == filter.TenantId && k.Shot.Asset!.TenantId == filter.TenantId)
+                    .OrderBy(k => k.Embedding.CosineDistance(query) + 0.0);
+            }
+            else
+            {
+                // set_config(..., true) is SET LOCAL: the settings end with this transaction and never leak into the pool.
+                await db.Database.ExecuteSqlAsync(
+                    $"SELECT set_config('hnsw.ef_search', {efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.max_scan_tuples', {maxScanTuples}, true)", ct);
+                ordered = Usable(filter).OrderBy(k => k.Embedding.CosineDistance(query));
+            }
+            var rows = await ordered
                 .Take(count)
                 .Select(k => new KeyframeHit(k.Id, k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
                     k.TimeSeconds, k.Embedding.CosineDistance(query), k.Shot.Asset.CreditLine, k.Shot.Asset.Licence, k.Shot.ThumbnailKey))
@@ -123,6 +145,18 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
             await transaction.CommitAsync(ct);
             return (IReadOnlyList<KeyframeHit>)rows.OrderBy(r => r.Distance).ToList();
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the tenant owns at most <see cref="LibraryOptions.ExactSearchMaxKeyframes"/> keyframes; counting
+    /// stops one past the threshold, so the answer costs at most that many tenant-index entries.
+    /// </summary>
+    internal async Task<bool> UsesExactSearchAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        var threshold = options.Value.ExactSearchMaxKeyframes;
+        if (threshold <= 0) return false;
+        var seen = await db.Keyframes.AsNoTracking().Where(k => k.TenantId == tenantId).Take(threshold + 1).CountAsync(cancellationToken);
+        return seen <= threshold;
     }
 
     private IQueryable<Keyframe> Usable(LibraryFilter filter)

@@ -75,4 +75,20 @@ public sealed class ShotBoundaryTests
         ]);
         Assert.Equal([new SceneScore(0, 0), new SceneScore(1, 0.4)], scores);
     }
+
+    [Fact]
+    public void Keyframes_are_the_candidates_nearest_their_planned_times_inside_the_shot()
+    {
+        // Candidates every half second from 0 to 7.5 s.
+        var candidates = Enumerable.Range(0, 16).Select(i => i * 0.5).ToList();
+        // Planned 11, 13, 15 in a 10-16 shot: none of these candidates lie inside it.
+        Assert.Empty(ShotBoundaries.PickCandidates(candidates, new ShotSpan(10, 16), 2, lastShot: false));
+        // Planned 4.75 in 4-5.5: 4.5 and 5.0 are equally near, the earlier wins; 5.5 (the next shot's first) is never taken.
+        Assert.Equal([9], ShotBoundaries.PickCandidates(candidates, new ShotSpan(4, 5.5), 2, lastShot: false));
+        // Planned 1, 3, 5 in 0-6.
+        Assert.Equal([2, 6, 10], ShotBoundaries.PickCandidates(candidates, new ShotSpan(0, 6), 2, lastShot: false));
+        // A shot of 0.2 s between candidates has none; the last shot may use a candidate at its very end.
+        Assert.Empty(ShotBoundaries.PickCandidates(candidates, new ShotSpan(6.1, 6.3), 2, lastShot: false));
+        Assert.Equal([15], ShotBoundaries.PickCandidates(candidates, new ShotSpan(7.2, 7.5), 2, lastShot: true));
+    }
 }
