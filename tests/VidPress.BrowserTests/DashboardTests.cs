@@ -81,6 +81,14 @@ public sealed class DashboardTests(DashboardFixture service) : IClassFixture<Das
     {
         var page = await service.OpenDashboardAsync();
         await page.Locator(".tab[data-tab=library]").ClickAsync();
+        // Before any search the tab lists the library, every ready asset shown by its first shot's thumbnail.
+        await page.WaitForFunctionAsync("""
+            () => {
+              const ready = [...document.querySelectorAll('#library-grid .card')].filter(c => c.textContent.includes('ready'));
+              return ready.length > 0 && ready.every(c => { const i = c.querySelector('img'); return i && i.complete && i.naturalWidth > 0; });
+            }
+            """, null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(service.ScreenshotFolder, "library.png") });
         await page.Locator("#search").FillAsync("a blue square");
         await page.Locator("#search-form button").ClickAsync();
         // The tab first lists the library; search results are the cards that carry a score.

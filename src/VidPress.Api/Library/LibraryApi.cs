@@ -16,10 +16,21 @@ namespace VidPress.Api.Library;
 public sealed record AssetResponse(
     Guid Id, AssetKind Kind, AssetStatus Status, string Title, string? Description, IReadOnlyList<string> Tags,
     string FileName, long SizeBytes, int Width, int Height, double DurationSeconds, string Sha256, int Shots,
-    string? Licence, string? CreditLine, DateTimeOffset? ExpiresAt, string? Error, DateTimeOffset CreatedAt)
+    string? Licence, string? CreditLine, DateTimeOffset? ExpiresAt, string? Error, DateTimeOffset CreatedAt, string? ThumbnailUrl = null)
 {
-    public static AssetResponse From(Asset a, int shots) => new(a.Id, a.Kind, a.Status, a.Title, a.Description, a.Tags, a.FileName,
-        a.SizeBytes, a.Width, a.Height, a.DurationSeconds, a.Sha256, shots, a.Licence, a.CreditLine, a.ExpiresAt, a.Error, a.CreatedAt);
+    public static AssetResponse From(Asset a, int shots, Guid? thumbnailShotId = null) => new(a.Id, a.Kind, a.Status, a.Title, a.Description, a.Tags, a.FileName,
+        a.SizeBytes, a.Width, a.Height, a.DurationSeconds, a.Sha256, shots, a.Licence, a.CreditLine, a.ExpiresAt, a.Error, a.CreatedAt,
+        thumbnailShotId is { } shot ? LibraryApi.ThumbnailUrl(shot) : null);
+
+    internal static AssetResponse From(AssetRow row) => From(row.Asset, row.Shots, row.ThumbnailShotId);
+}
+
+/// <summary>An asset as the library endpoints read it: with its shot count and the shot whose thumbnail stands for it.</summary>
+internal sealed record AssetRow(Asset Asset, int Shots, Guid? ThumbnailShotId)
+{
+    /// <summary>The first shot that has a thumbnail represents the asset in lists.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Asset, AssetRow>> Select = a => new AssetRow(a, a.Shots.Count,
+        a.Shots.Where(s => s.ThumbnailKey != null).OrderBy(s => s.StartSeconds).Select(s => (Guid?)s.Id).FirstOrDefault());
 }
 
 /// <summary>
@@ -154,17 +165,17 @@ public static class LibraryApi
         VidPressDbContext db, Guid tenantId, string key, string requestHash, CancellationToken ct)
     {
         var earlier = await db.Assets.AsNoTracking().Where(a => a.TenantId == tenantId && a.IdempotencyKey == key)
-            .Select(a => new { Asset = a, Shots = a.Shots.Count }).SingleOrDefaultAsync(ct);
+            .Select(AssetRow.Select).SingleOrDefaultAsync(ct);
         if (earlier is null) return null;
         if (earlier.Asset.RequestHash != requestHash) return Idempotency.Mismatch();
-        return TypedResults.Accepted($"/library/assets/{earlier.Asset.Id}", AssetResponse.From(earlier.Asset, earlier.Shots));
+        return TypedResults.Accepted($"/library/assets/{earlier.Asset.Id}", AssetResponse.From(earlier));
     }
 
     private static async Task<AssetResponse?> FindBySha256Async(VidPressDbContext db, Guid tenantId, string sha256, CancellationToken ct)
     {
         var found = await db.Assets.AsNoTracking().Where(a => a.TenantId == tenantId && a.Sha256 == sha256)
-            .Select(a => new { Asset = a, Shots = a.Shots.Count }).SingleOrDefaultAsync(ct);
-        return found is null ? null : AssetResponse.From(found.Asset, found.Shots);
+            .Select(AssetRow.Select).SingleOrDefaultAsync(ct);
+        return found is null ? null : AssetResponse.From(found);
     }
 
 
@@ -172,15 +183,15 @@ public static class LibraryApi
     {
         var assets = await db.Assets.AsNoTracking().Where(a => a.TenantId == tenant.TenantId)
             .OrderByDescending(a => a.CreatedAt).Take(Math.Clamp(limit ?? 100, 1, 500))
-            .Select(a => new { Asset = a, Shots = a.Shots.Count }).ToListAsync(ct);
-        return TypedResults.Ok(assets.Select(a => AssetResponse.From(a.Asset, a.Shots)).ToArray());
+            .Select(AssetRow.Select).ToListAsync(ct);
+        return TypedResults.Ok(assets.Select(AssetResponse.From).ToArray());
     }
 
     private static async Task<Results<Ok<AssetResponse>, ProblemHttpResult>> GetAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)
     {
         var found = await db.Assets.AsNoTracking().Where(a => a.Id == id && a.TenantId == tenant.TenantId)
-            .Select(a => new { Asset = a, Shots = a.Shots.Count }).SingleOrDefaultAsync(ct);
-        return found is null ? Problems.NotFound("asset", id) : TypedResults.Ok(AssetResponse.From(found.Asset, found.Shots));
+            .Select(AssetRow.Select).SingleOrDefaultAsync(ct);
+        return found is null ? Problems.NotFound("asset", id) : TypedResults.Ok(AssetResponse.From(found));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using VidPress.Core.Embeddings;
@@ -41,6 +42,15 @@ public sealed class LibrarySearchTests(MediaLibraryFixture service)
         var jpeg = Work("thumb.jpg");
         await File.WriteAllBytesAsync(jpeg, await thumbnail.Content.ReadAsByteArrayAsync());
         Assert.Equal(320, Media.Stream(await Media.ProbeAsync(jpeg), "video").GetProperty("width").GetInt32());
+
+        // Lists show an asset by its first shot's thumbnail (the dashboard's library before any search).
+        var firstShot = await service.Database.ScalarAsync<Guid>($"select \"Id\" from shots where \"AssetId\" = '{id}' order by \"StartSeconds\" limit 1");
+        var listed = (await service.Client.GetFromJsonAsync<JsonElement>("/library/assets")).EnumerateArray().Single(a => a.GetProperty("id").GetGuid() == id);
+        Assert.Equal($"/library/shots/{firstShot}/thumbnail", listed.GetProperty("thumbnailUrl").GetString());
+        var single = await service.Client.GetFromJsonAsync<JsonElement>($"/library/assets/{id}");
+        Assert.Equal(listed.GetProperty("thumbnailUrl").GetString(), single.GetProperty("thumbnailUrl").GetString());
+        using var listThumbnail = await service.Client.GetAsync(listed.GetProperty("thumbnailUrl").GetString());
+        Assert.Equal(HttpStatusCode.OK, listThumbnail.StatusCode);
     }
 
     [Fact]
