@@ -20,23 +20,6 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
     private readonly MediaOptions _media = media.Value;
     private readonly LibraryOptions _library = library.Value;
 
-    public async Task<IReadOnlyList<SceneScore>> ScoreAsync(string path, CancellationToken cancellationToken)
-    {
-        var lines = new List<string>();
-        var result = await ToolProcess.RunAsync(_media.FfmpegPath,
-        [
-            "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", .. MediaOptions.SafeInputOptionsFor(_media.AllowedFormats),
-            "-i", "file:" + Path.GetFullPath(path), "-map", "0:v:0", "-an", "-sn", "-dn",
-            "-vf", "scale=160:-2,select='gte(scene\\,0)',metadata=print", "-f", "null", "-",
-        ], _library.IngestToolTimeout, cancellationToken, onStderrLine: line =>
-        {
-            if (line.Contains("Parsed_metadata", StringComparison.Ordinal)) lock (lines) lines.Add(line);
-        });
-        if (result.ExitCode != 0)
-            throw new ToolFailedException(_media.FfmpegPath, "scene detection failed: " + result.StandardError.Trim().Split('\n').LastOrDefault());
-        lock (lines) return Parse(lines);
-    }
-
     /// <summary>
     /// Scene scores of every frame and, from the same decoding pass, candidate keyframes: the first frame of every
     /// <see cref="LibraryOptions.KeyframeCandidateSeconds"/> slot, at most <see cref="LibraryOptions.KeyframeCandidateWidth"/>
