@@ -44,7 +44,9 @@ public static class VidPressServices
         services.AddOptions<NarrationOptions>().BindConfiguration("Narration");
         services.AddOptions<LibraryOptions>().BindConfiguration("Library");
         services.AddOptions<TimelineOptions>().BindConfiguration("Timeline");
-        services.AddOptions<RenderingOptions>().BindConfiguration("Rendering");
+        services.AddOptions<RenderingOptions>().BindConfiguration("Rendering")
+            .Validate(o => RenderingOptions.AacCoders.Contains(o.AacCoder), $"Rendering:AacCoder must be one of ffmpeg's AAC coders: {string.Join(", ", RenderingOptions.AacCoders)}.")
+            .ValidateOnStart();
         services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks");
         // Webhook bodies carry signed download links and the API checks them: without the key neither works.
         services.AddOptions<DownloadOptions>().BindConfiguration("Downloads")

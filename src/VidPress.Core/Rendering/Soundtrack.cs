@@ -25,8 +25,6 @@ public sealed partial class Soundtrack(IOptions<RenderingOptions> options, IOpti
 
     public async Task<string> MixAsync(string narrationPath, BackgroundMusic? music, double durationSeconds, ScratchFolder scratch, CancellationToken cancellationToken)
     {
-        if (_options.AacCoder is not ("fast" or "twoloop" or "anmr"))
-            throw new InvalidOperationException($"Rendering:AacCoder '{_options.AacCoder}' is not one of ffmpeg's AAC coders (fast, twoloop, anmr).");
         var output = scratch.File("soundtrack.m4a");
         var mixed = scratch.File("soundtrack-mix.wav");
         var inputs = Inputs(narrationPath, music);

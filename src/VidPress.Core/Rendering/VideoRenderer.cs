@@ -24,6 +24,7 @@ public sealed class RenderingOptions
     /// which at 160 kb/s for speech over a music bed makes no audible difference.
     /// </summary>
     public string AacCoder { get; set; } = "fast";
+    public static readonly IReadOnlyList<string> AacCoders = ["fast", "twoloop", "anmr"];
 }
 
 public sealed record RenderedVideo(string VideoPath, string PosterPath, double DurationSeconds, TimeSpan Elapsed);
