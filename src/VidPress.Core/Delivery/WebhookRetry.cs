@@ -19,4 +19,16 @@ public static class WebhookRetry
         var factor = 1 + jitter * (2 * random.NextDouble() - 1);
         return TimeSpan.FromSeconds(Math.Max(1, delays[attempt - 1] * factor));
     }
+
+    /// <summary>
+    /// When a retry scheduled <paramref name="delay"/> after <paramref name="now"/> may run: rounded up to a whole
+    /// second, because Hangfire keeps schedule times in whole seconds (truncated) and would otherwise start the
+    /// retry up to a second before its delay is over.
+    /// </summary>
+    public static DateTimeOffset DueAt(DateTimeOffset now, TimeSpan delay)
+    {
+        var due = now + delay;
+        var whole = due.UtcTicks % TimeSpan.TicksPerSecond;
+        return whole == 0 ? due : due.AddTicks(TimeSpan.TicksPerSecond - whole);
+    }
 }

@@ -13,7 +13,7 @@ namespace VidPress.Core.Jobs;
 /// hours. The next attempt is scheduled here rather than by <see cref="AutomaticRetryAttribute"/> because an
 /// attribute cannot read configuration, and tests and operators need to set the delays.
 /// </summary>
-public sealed class WebhookJob(WebhookSender sender, IBackgroundJobClient jobs, IOptions<WebhookOptions> options, VidPressDbContext db, ILogger<WebhookJob> logger)
+public sealed class WebhookJob(WebhookSender sender, IBackgroundJobClient jobs, IOptions<WebhookOptions> options, VidPressDbContext db, TimeProvider clock, ILogger<WebhookJob> logger)
 {
     /// <summary>Hangfire's own retries only cover this job failing itself (database down, process killed).</summary>
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [10, 60, 300, 900, 3600])]
@@ -51,6 +51,6 @@ public sealed class WebhookJob(WebhookSender sender, IBackgroundJobClient jobs, 
             return;
         }
         var next = outcome.Attempt + 1;
-        jobs.Schedule<WebhookJob>(j => j.DeliverAsync(videoId, eventType, next, CancellationToken.None), delay);
+        jobs.Schedule<WebhookJob>(j => j.DeliverAsync(videoId, eventType, next, CancellationToken.None), WebhookRetry.DueAt(clock.GetUtcNow(), delay));
     }
 }

@@ -87,6 +87,24 @@ public sealed class WebhookRetryTests
     }
 
     [Fact]
+    public void A_retry_is_due_no_earlier_than_its_delay_even_where_the_schedule_keeps_whole_seconds()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 500; i++)
+        {
+            var now = DateTimeOffset.UnixEpoch.AddTicks(1_700_000_000L * TimeSpan.TicksPerSecond + random.NextInt64(TimeSpan.TicksPerDay));
+            var delay = TimeSpan.FromMilliseconds(random.Next(1, 5000));
+            var due = WebhookRetry.DueAt(now, delay);
+            // Hangfire stores the due time as whole Unix seconds, truncated: that stored time must not be early.
+            var stored = DateTimeOffset.FromUnixTimeSeconds(due.ToUnixTimeSeconds());
+            Assert.True(stored >= now + delay, $"{now:O} + {delay} stored as {stored:O}");
+            Assert.True(due - (now + delay) < TimeSpan.FromSeconds(1));
+        }
+        var exact = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        Assert.Equal(exact.AddSeconds(2), WebhookRetry.DueAt(exact, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
     public void Without_configuration_the_default_schedule_spans_hours()
     {
         var options = new WebhookOptions();
