@@ -77,11 +77,11 @@ public sealed class WebhookSender(
         var secret = await db.Tenants.Where(t => t.Id == video.TenantId).Select(t => t.WebhookSecret).SingleOrDefaultAsync(cancellationToken) ?? _options.Secret;
         var body = JsonSerializer.Serialize(Payload(video, eventType), DocumentJson.Options);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
-        attempt = earlier.Count + 1;
+        var number = earlier.Count + 1;
         var delivery = new WebhookDelivery
         {
             Id = Guid.NewGuid(), TenantId = video.TenantId, VideoId = video.Id, WebhookId = webhookId, EventType = eventType,
-            Url = url, Attempt = attempt, CreatedAt = clock.GetUtcNow(),
+            Url = url, Attempt = number, CreatedAt = clock.GetUtcNow(),
         };
         try
         {
@@ -105,8 +105,8 @@ public sealed class WebhookSender(
         }
         db.WebhookDeliveries.Add(delivery);
         await db.SaveChangesAsync(CancellationToken.None);
-        logger.LogInformation("Webhook {WebhookId} attempt {Attempt} to {Url}: {Outcome}", webhookId, attempt, url, delivery.Succeeded ? "delivered" : delivery.Error);
-        return new WebhookOutcome(attempt, delivery.Succeeded);
+        logger.LogInformation("Webhook {WebhookId} attempt {Attempt} to {Url}: {Outcome}", webhookId, number, url, delivery.Succeeded ? "delivered" : delivery.Error);
+        return new WebhookOutcome(number, delivery.Succeeded);
     }
 
     private object Payload(Video video, string eventType)

@@ -25,7 +25,7 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
     /// <see cref="LibraryOptions.KeyframeCandidateSeconds"/> slot, at most <see cref="LibraryOptions.KeyframeCandidateWidth"/>
     /// pixels wide, written as JPEGs into <paramref name="folder"/>. Decoding is what ingest spends its time on, and
     /// keyframes can only be chosen once the cuts are known, so this one pass serves both: the keyframes are then
-    /// picked among the candidates (see <see cref="KeyframeCandidates"/>) instead of decoding the file again.
+    /// picked among the candidates (see <see cref="ShotBoundaries.PickCandidates"/>) instead of decoding the file again.
     /// </summary>
     public async Task<SceneScan> ScanAsync(string path, string folder, CancellationToken cancellationToken)
     {

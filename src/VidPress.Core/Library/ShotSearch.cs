@@ -155,9 +155,13 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     {
         var threshold = options.Value.ExactSearchMaxKeyframes;
         if (threshold <= 0) return false;
+        // Counted once per search service (one request or one job), not once per phrase searched.
+        if (_exactByTenant.TryGetValue(tenantId, out var exact)) return exact;
         var seen = await db.Keyframes.AsNoTracking().Where(k => k.TenantId == tenantId).Take(threshold + 1).CountAsync(cancellationToken);
-        return seen <= threshold;
+        return _exactByTenant[tenantId] = seen <= threshold;
     }
+
+    private readonly Dictionary<Guid, bool> _exactByTenant = [];
 
     private IQueryable<Keyframe> Usable(LibraryFilter filter)
     {
