@@ -7,10 +7,15 @@ using VidPress.Core;
 using VidPress.Core.Data;
 using VidPress.Core.Library;
 
+if (args.Length > 0 && args[0] == "generate")
+{
+    return GenerateBench.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "ingest")
 {
     await IngestBench.RunAsync(args[1..]);
-    return;
+    return 0;
 }
 
 // Search benchmark: N random unit vectors as keyframes of T tenants, HNSW (m 16, ef_construction 128, as migrated),
@@ -186,3 +191,4 @@ finally
     }
 }
 
+return 0;

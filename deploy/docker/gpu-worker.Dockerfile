@@ -3,12 +3,15 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/VidPress.Worker/VidPress.Worker.csproj -c Release -o /app --nologo -p:OnnxRuntimeFlavor=Gpu
+# Linux only: the GPU package also carries its Windows DLLs (215 MB), which the image has no use for.
+RUN dotnet publish src/VidPress.Worker/VidPress.Worker.csproj -c Release -r linux-x64 --no-self-contained -o /app --nologo -p:OnnxRuntimeFlavor=Gpu \
+ && rm -f /app/onnxruntime*.dll
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS dotnet
 
-# ONNX Runtime 1.31's CUDA build wants CUDA 12 and cuDNN 9.
-FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
+# ONNX Runtime 1.31's CUDA provider links libcudart.so.13, libcublas.so.13 and libcublasLt.so.13 (CUDA 13) and loads
+# cuDNN 9; on a CUDA 12 image it cannot load and generation silently falls back to the CPU.
+FROM nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-noto-cjk ca-certificates libicu74 \
  && rm -rf /var/lib/apt/lists/*

@@ -25,12 +25,7 @@ public static class GenerationServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<GenerationOptions>>().Value;
             var contentRoot = sp.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.ContentRootPath;
-            var resolved = new GenerationOptions
-            {
-                ModelPath = Embeddings.ClipServiceCollectionExtensions.ResolveModelPath(options.ModelPath, contentRoot),
-                PreferCuda = options.PreferCuda, Steps = options.Steps, GuidanceScale = options.GuidanceScale,
-                Scheduler = options.Scheduler, Width = options.Width, Height = options.Height, Enabled = options.Enabled, PromptTemplate = options.PromptTemplate,
-            };
+            var resolved = options.WithModelPath(Embeddings.ClipServiceCollectionExtensions.ResolveModelPath(options.ModelPath, contentRoot));
             return new StillGenerator(resolved, sp.GetService<ILogger<StillGenerator>>());
         });
         return services;

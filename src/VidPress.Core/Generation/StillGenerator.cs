@@ -307,7 +307,7 @@ public sealed class StillGenerator : IDisposable
         {
             try
             {
-                var (text, unet, vae) = OpenAll(root, cuda: true);
+                var (text, unet, vae) = OpenAll(root, cuda: true, Options.CudaTf32);
                 return (CudaProvider, text, unet, vae);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -316,11 +316,11 @@ public sealed class StillGenerator : IDisposable
                 _logger.LogWarning(e, "CUDA execution provider unavailable, generating on the CPU");
             }
         }
-        var (cpuText, cpuUnet, cpuVae) = OpenAll(root, cuda: false);
+        var (cpuText, cpuUnet, cpuVae) = OpenAll(root, cuda: false, tf32: false);
         return (CpuProvider, cpuText, cpuUnet, cpuVae);
     }
 
-    private static (InferenceSession, InferenceSession, InferenceSession) OpenAll(string root, bool cuda)
+    private static (InferenceSession, InferenceSession, InferenceSession) OpenAll(string root, bool cuda, bool tf32)
     {
         var opened = new List<InferenceSession>(3);
         try
@@ -328,7 +328,13 @@ public sealed class StillGenerator : IDisposable
             foreach (var part in new[] { "text_encoder", "unet", "vae_decoder" })
             {
                 using var options = new SessionOptions();
-                if (cuda) options.AppendExecutionProvider_CUDA();
+                if (cuda)
+                {
+                    // The CPU-only runtime throws here already; the CUDA build throws at session creation without a GPU.
+                    using var cudaOptions = new OrtCUDAProviderOptions();
+                    cudaOptions.UpdateOptions(new Dictionary<string, string> { ["use_tf32"] = tf32 ? "1" : "0" });
+                    options.AppendExecutionProvider_CUDA(cudaOptions);
+                }
                 opened.Add(new InferenceSession(Path.Combine(root, part, "model.onnx"), options));
             }
             return (opened[0], opened[1], opened[2]);

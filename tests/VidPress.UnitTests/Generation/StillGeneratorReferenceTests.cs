@@ -200,6 +200,9 @@ public class StillGeneratorReferenceTests(TinySdFixture fixture, ITestOutputHelp
             ["Generation:ModelPath"] = TestModels.TinySd,
             ["Generation:Steps"] = "2",
             ["Generation:Scheduler"] = "euler",
+            ["Generation:PreferCuda"] = "true",
+            ["Generation:CudaTf32"] = "true",
+            ["Generation:PromptTemplate"] = "a photo of {0}",
         }).Build();
         var services = new ServiceCollection().AddLogging().AddStillGeneration(configuration);
         StillGenerator resolved;
@@ -208,6 +211,9 @@ public class StillGeneratorReferenceTests(TinySdFixture fixture, ITestOutputHelp
             resolved = provider.GetRequiredService<StillGenerator>();
             Assert.Same(resolved, provider.GetRequiredService<StillGenerator>());
             Assert.Equal(2, resolved.Options.Steps);
+            Assert.Equal((true, true, "a photo of {0}"), (resolved.Options.PreferCuda, resolved.Options.CudaTf32, resolved.Options.PromptTemplate));
+            // Asked for CUDA, but the test project carries the CPU-only runtime.
+            Assert.Equal(StillGenerator.CpuProvider, resolved.ActiveProvider);
             Assert.Equal(64, resolved.Generate(new StillRequest("a blue square")).Image.Width);
         }
         // Disposed with the container: its sessions are gone.
