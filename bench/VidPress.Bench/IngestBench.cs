@@ -41,7 +41,10 @@ internal static class IngestBench
             {
                 ["ConnectionStrings:VidPress"] = new NpgsqlConnectionStringBuilder(admin) { Database = dbName }.ConnectionString,
                 ["Storage:Root"] = storageRoot,
-                ["Clip:ModelPath"] = Path.Combine(root, "models", "tiny-clip"),
+                // VIDPRESS_BENCH_CLIP=vit-b32 ingests with the ViT-B/32 architecture (ClipBench) instead of the tiny model.
+                ["Clip:ModelPath"] = Environment.GetEnvironmentVariable("VIDPRESS_BENCH_CLIP") == "vit-b32"
+                    ? ClipBench.EnsureVitB32(Path.Combine(root, "models", "tiny-clip"))
+                    : Path.Combine(root, "models", "tiny-clip"),
                 ["Downloads:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             }).Build();
             var services = new ServiceCollection()
@@ -130,7 +133,7 @@ internal static class IngestBench
         return path;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (Directory.Exists(Path.Combine(dir.FullName, "models", "tiny-clip"))) return dir.FullName;

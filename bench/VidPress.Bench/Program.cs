@@ -12,6 +12,12 @@ if (args.Length > 0 && args[0] == "generate")
     return GenerateBench.Run(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == "clip")
+{
+    ClipBench.Run(args[1..], IngestBench.RepositoryRoot());
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "ingest")
 {
     await IngestBench.RunAsync(args[1..]);
