@@ -156,15 +156,19 @@ try
         }
         var warmUp = Enumerable.Range(0, 20).Select(_ => Sample()).ToList();
         var defaults = new LibraryOptions();
+        // VIDPRESS_BENCH_EXACT_MAX tries another Library:ExactSearchMaxKeyframes than the default.
+        if (Environment.GetEnvironmentVariable("VIDPRESS_BENCH_EXACT_MAX") is { } exactMaxSetting) defaults.ExactSearchMaxKeyframes = int.Parse(exactMaxSetting);
         foreach (var (label, exactMax) in new[] { ("service", defaults.ExactSearchMaxKeyframes), ("graph only", 0) })
         foreach (var ef in new[] { 40, 100, 200 })
         {
             if (exactMax == 0 && n / tenants > defaults.ExactSearchMaxKeyframes) break; // the service already used the graph
             var libraryOptions = Microsoft.Extensions.Options.Options.Create(new LibraryOptions { EfSearch = ef, ExactSearchMaxKeyframes = exactMax });
+            // One per process, as the service registers it: the tenant's size is counted once a minute, not per search.
+            var sizes = new TenantLibrarySizes(TimeProvider.System);
             async Task<IReadOnlyList<KeyframeHit>> SearchAsync(float[] q)
             {
                 await using var db = new VidPressDbContext(new DbContextOptionsBuilder<VidPressDbContext>().UseNpgsql(dataSource, o => o.UseVector()).Options);
-                var search = new ShotSearch(db, null!, TimeProvider.System, libraryOptions);
+                var search = new ShotSearch(db, null!, TimeProvider.System, libraryOptions, sizes);
                 return await search.NearestKeyframesAsync(new LibraryFilter(tenantIds[0], DateTimeOffset.UtcNow), new Vector(q), 10, default);
             }
             // 20 unmeasured queries first: the pool's connections and the pages the path reads, as in a running service.

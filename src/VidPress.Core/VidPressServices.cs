@@ -77,6 +77,7 @@ public static class VidPressServices
         services.AddSingleton<ScriptWriter>();
         services.AddSingleton<ISpeechSynthesizer, EspeakSynthesizer>();
         services.AddSingleton<Narrator>();
+        services.AddSingleton<TenantLibrarySizes>();
         services.AddScoped<ShotSearch>();
         services.AddScoped<LibraryIngest>();
         services.AddScoped<MusicLibrary>();
