@@ -17,7 +17,8 @@ using VidPress.Core.Media;
 /// clip's rate; decoding cost follows the bitrate), probed and ingested one after another
 /// through the service's own LibraryIngest (scene scores, keyframe decode, CLIP embedding, quality, thumbnails,
 /// rows) with the tiny CLIP model, in a fresh database. Reports seconds of footage per wall-clock second.
-///   VidPress.Bench ingest [clips=3] [seconds=60]
+///   VidPress.Bench ingest [clips=3] [seconds=60] [height=720]
+/// Other heights keep 16:9 and 25 fps, with the bitrate scaled by the pixel count (360p: 1 Mb/s, 1080p: 9 Mb/s).
 /// </summary>
 internal static class IngestBench
 {
@@ -25,11 +26,12 @@ internal static class IngestBench
     {
         var clips = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60;
+        var height = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 720;
         var root = RepositoryRoot();
         var work = Environment.GetEnvironmentVariable("VIDPRESS_BENCH_WORK") ?? Path.Combine(Path.GetTempPath(), "vidpress-ingest-bench");
         Directory.CreateDirectory(work);
         var files = new List<string>();
-        for (var c = 0; c < clips; c++) files.Add(await MakeClipAsync(work, c, seconds));
+        for (var c = 0; c < clips; c++) files.Add(await MakeClipAsync(work, c, seconds, height));
 
         var admin = Environment.GetEnvironmentVariable("VIDPRESS_TEST_PG") ?? "Host=127.0.0.1;Port=55432;Database=postgres;Username=postgres";
         var dbName = "vidpress_ingest_" + Guid.NewGuid().ToString("N")[..8];
@@ -107,26 +109,30 @@ internal static class IngestBench
     }
 
     /// <summary>Six scenes of moving synthetic pictures with film-like noise, cut hard; made once and kept in the work folder.</summary>
-    private static async Task<string> MakeClipAsync(string folder, int index, int seconds)
+    private static async Task<string> MakeClipAsync(string folder, int index, int seconds, int height)
     {
-        var path = Path.Combine(folder, $"clip{index}-{seconds}s-720p.mp4");
+        var path = Path.Combine(folder, $"clip{index}-{seconds}s-{height}p.mp4");
+        var width = height * 16 / 9 / 2 * 2;
+        var size = $"{width}x{height}";
+        var bitrate = 4.0 * width * height / (1280 * 720);
+        string Rate(double megabits) => (megabits * 1000).ToString("0", CultureInfo.InvariantCulture) + "k";
         if (File.Exists(path)) return path;
         var scene = (seconds / 6.0).ToString("0.###", CultureInfo.InvariantCulture);
         string[] sources =
         [
-            "testsrc2=s=1280x720:r=25",
-            $"gradients=s=1280x720:r=25:speed=0.02:seed={index + 1}",
-            $"cellauto=s=1280x720:r=25:rule={30 + index * 60}",
-            $"smptehdbars=s=1280x720:r=25,hue=H=t*{index + 1}",
-            $"life=s=1280x720:r=25:mold=10:ratio=0.3:seed={index + 7}:life_color=#00ff00:death_color=#aa00aa",
-            $"testsrc=s=1280x720:r=25,negate,hue=h={index * 40}",
+            $"testsrc2=s={size}:r=25",
+            $"gradients=s={size}:r=25:speed=0.02:seed={index + 1}",
+            $"cellauto=s={size}:r=25:rule={30 + index * 60}",
+            $"smptehdbars=s={size}:r=25,hue=H=t*{index + 1}",
+            $"life=s={size}:r=25:mold=10:ratio=0.3:seed={index + 7}:life_color=#00ff00:death_color=#aa00aa",
+            $"testsrc=s={size}:r=25,negate,hue=h={index * 40}",
         ];
         var order = Enumerable.Range(0, sources.Length).Select(i => sources[(i + index) % sources.Length]).ToList();
         var graph = string.Concat(order.Select((s, i) => $"{s},trim=duration={scene},setpts=PTS-STARTPTS,format=yuv420p,setsar=1,noise=alls=6:allf=t[v{i}];"))
             + string.Concat(order.Select((_, i) => $"[v{i}]")) + $"concat=n={order.Count}:v=1:a=0[out]";
         var temp = path + ".part.mp4";
         var result = await ToolProcess.RunAsync("ffmpeg",
-            ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264", "-preset", "veryfast", "-b:v", "4M", "-maxrate", "5M", "-bufsize", "8M",
+            ["-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-filter_complex", graph, "-map", "[out]", "-c:v", "libx264", "-preset", "veryfast", "-b:v", Rate(bitrate), "-maxrate", Rate(bitrate * 1.25), "-bufsize", Rate(bitrate * 2),
              "-pix_fmt", "yuv420p", "-movflags", "+faststart", temp], TimeSpan.FromMinutes(10), default);
         if (result.ExitCode != 0) throw new InvalidOperationException("ffmpeg: " + result.StandardError);
         File.Move(temp, path);
