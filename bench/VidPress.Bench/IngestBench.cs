@@ -141,6 +141,8 @@ internal static class IngestBench
 
     internal static string RepositoryRoot()
     {
+        // A published copy (bench/gpu/pack.sh) runs outside the repository and is told where it is.
+        if (Environment.GetEnvironmentVariable("VIDPRESS_REPO_ROOT") is { Length: > 0 } given) return given;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (Directory.Exists(Path.Combine(dir.FullName, "models", "tiny-clip"))) return dir.FullName;
         throw new DirectoryNotFoundException("models/tiny-clip not found above " + AppContext.BaseDirectory);

@@ -14,8 +14,7 @@ if (args.Length > 0 && args[0] == "generate")
 
 if (args.Length > 0 && args[0] == "clip")
 {
-    ClipBench.Run(args[1..], IngestBench.RepositoryRoot());
-    return 0;
+    return ClipBench.Run(args[1..], IngestBench.RepositoryRoot());
 }
 
 if (args.Length > 0 && args[0] == "ingest")
