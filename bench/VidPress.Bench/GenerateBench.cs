@@ -20,7 +20,7 @@ internal static class GenerateBench
         var sizes = args.Length > 2 ? args[2].Split(',').Select(int.Parse).ToArray() : [0];
         // Generations in flight at once on one generator (as a worker with several job slots runs them).
         var parallel = args.Length > 3 ? int.Parse(args[3]) : 1;
-        var modelPath = Environment.GetEnvironmentVariable("VIDPRESS_SD_MODEL") ?? FindModel();
+        var modelPath = Path.Combine(IngestBench.RepositoryRoot(), "models", "tiny-sd");
         var cuda = provider.StartsWith("cuda", StringComparison.Ordinal);
         var tf32 = provider == "cuda-tf32";
         var failed = false;
@@ -63,17 +63,6 @@ internal static class GenerateBench
             Console.WriteLine($"{provider} {generator.Width}x{generator.Height}, {options.Steps} steps, guidance {options.GuidanceScale}, {parallel} at a time: {images} images in {seconds:F2} s = {images / seconds:F2} images/s");
         }
         return failed ? 3 : 0;
-    }
-
-    private static string FindModel()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "models", "tiny-sd");
-            if (File.Exists(Path.Combine(candidate, "model_index.json"))) return candidate;
-        }
-        var cwd = Path.Combine(Environment.CurrentDirectory, "models", "tiny-sd");
-        return File.Exists(Path.Combine(cwd, "model_index.json")) ? cwd : throw new DirectoryNotFoundException("models/tiny-sd not found; set VIDPRESS_SD_MODEL");
     }
 
     private static float[] Floats(JsonElement e) => e.EnumerateArray().Select(v => v.GetSingle()).ToArray();

@@ -64,10 +64,10 @@ internal static class VitB32Model
         {
             var p = $"layer{layer}";
             var h = LayerNorm(x, p + ".ln1");
-            string Heads_(string t) => Node("Transpose", [Node("Reshape", [t, headShape])], AttrInts("perm", 0, 2, 1, 3));
-            var q = Heads_(Node("Mul", [Linear(h, p + ".q", Hidden, Hidden), scale]));
+            string SplitHeads(string t) => Node("Transpose", [Node("Reshape", [t, headShape])], AttrInts("perm", 0, 2, 1, 3));
+            var q = SplitHeads(Node("Mul", [Linear(h, p + ".q", Hidden, Hidden), scale]));
             var k = Node("Transpose", [Node("Reshape", [Linear(h, p + ".k", Hidden, Hidden), headShape])], AttrInts("perm", 0, 2, 3, 1));
-            var v = Heads_(Linear(h, p + ".v", Hidden, Hidden));
+            var v = SplitHeads(Linear(h, p + ".v", Hidden, Hidden));
             var attention = Node("Softmax", [Node("MatMul", [q, k])], AttrInt("axis", -1));
             var context = Node("Reshape", [Node("Transpose", [Node("MatMul", [attention, v])], AttrInts("perm", 0, 2, 1, 3)), mergedShape]);
             x = Node("Add", [x, Linear(context, p + ".out", Hidden, Hidden)]);

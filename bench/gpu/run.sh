@@ -11,7 +11,7 @@ cp /tmp/vp/libonnxruntime_providers_cuda.so /tmp/b/gpupub/
 libs=$(find / -xdev \( -name 'libcudart.so.13' -o -name 'libcublas.so.13' -o -name 'libcublasLt.so.13' -o -name 'libcurand.so.10' \
   -o -name 'libcudnn.so.9' \) 2>/dev/null | xargs -r -n1 dirname | sort -u | tr '\n' ':')
 export LD_LIBRARY_PATH="${libs}${LD_LIBRARY_PATH:-}"
-export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 VIDPRESS_SD_MODEL=$repo/models/tiny-sd VIDPRESS_REPO_ROOT=$repo VIDPRESS_BENCH_WORK=/tmp/bench-work
+export DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 VIDPRESS_REPO_ROOT=$repo VIDPRESS_BENCH_WORK=/tmp/bench-work
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 cd /tmp/b/gpupub
 bench() { timeout 200 ./VidPress.Bench "$@" 2>&1 | grep -v "onnxruntime:," | cut -c1-1500 | tee -a "$out/bench.txt"; }

@@ -167,8 +167,8 @@ public sealed class ClipModel : IDisposable
         {
             try
             {
-                using var cudaOptions = new SessionOptions();
-                cudaOptions.AppendExecutionProvider_CUDA();
+                // TF32 as the provider defaults to: embeddings only need to rank alike.
+                using var cudaOptions = CudaSessionOptions.Create(tf32: true);
                 return (new InferenceSession(path, cudaOptions), "CUDA");
             }
             // The CPU-only ONNX Runtime build throws when asked for CUDA, and the CUDA build throws at session creation without a GPU.

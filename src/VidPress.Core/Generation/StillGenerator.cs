@@ -327,14 +327,7 @@ public sealed class StillGenerator : IDisposable
         {
             foreach (var part in new[] { "text_encoder", "unet", "vae_decoder" })
             {
-                using var options = new SessionOptions();
-                if (cuda)
-                {
-                    // The CPU-only runtime throws here already; the CUDA build throws at session creation without a GPU.
-                    using var cudaOptions = new OrtCUDAProviderOptions();
-                    cudaOptions.UpdateOptions(new Dictionary<string, string> { ["use_tf32"] = tf32 ? "1" : "0" });
-                    options.AppendExecutionProvider_CUDA(cudaOptions);
-                }
+                using var options = cuda ? Embeddings.CudaSessionOptions.Create(tf32) : new SessionOptions();
                 opened.Add(new InferenceSession(Path.Combine(root, part, "model.onnx"), options));
             }
             return (opened[0], opened[1], opened[2]);

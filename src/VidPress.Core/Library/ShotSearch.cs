@@ -29,7 +29,7 @@ public sealed record LibraryHit(
 /// similarity of the text's phrases and the shots' keyframes (pgvector HNSW, cosine), and for the API also by
 /// full-text match of titles, descriptions and tags, fused by reciprocal rank.
 /// </summary>
-public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvider clock, IOptions<LibraryOptions> options, TenantLibrarySizes? sizes = null)
+public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvider clock, IOptions<LibraryOptions> options, TenantLibrarySizes sizes)
 {
     /// <summary>How many nearest keyframes to read per phrase before grouping them into shots.</summary>
     private const int KeyframesPerPhrase = 100;
@@ -110,26 +110,21 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     /// </summary>
     public async Task<IReadOnlyList<KeyframeHit>> NearestKeyframesAsync(LibraryFilter filter, Vector query, int count, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
-        var efSearch = Math.Clamp(Math.Max(settings.EfSearch, count), 1, 1000).ToString(CultureInfo.InvariantCulture);
-        var maxScanTuples = Math.Max(1, settings.HnswMaxScanTuples).ToString(CultureInfo.InvariantCulture);
         var strategy = db.Database.CreateExecutionStrategy();
         if (await SmallTenantKeyframesAsync(filter.TenantId, cancellationToken) is { } tenantKeyframes)
         {
             var candidates = Math.Max(ExactCandidatesPerResult * count, ExactMinimumCandidates);
             return await strategy.ExecuteAsync(async ct =>
             {
-                // A tenant with fewer keyframes than that: all of them, joined.
-                if (tenantKeyframes <= candidates) return (IReadOnlyList<KeyframeHit>)await ExactNearestAsync(filter, query, count, candidates: null, ct);
-                // Nearest usable keyframes first (tenant index only), the asset conditions on those few afterwards:
-                // exact whenever `count` of them pass, since every passing keyframe nearer than those is among them.
-                // Joining first makes PostgreSQL look up every shot's keyframes one by one (a third slower at 10k).
-                var rows = await ExactNearestAsync(filter, query, count, candidates, ct);
-                // Too many of the nearest fail the filter (expired, other licences): all of them, joined.
-                if (rows.Count < count) rows = await ExactNearestAsync(filter, query, count, candidates: null, ct);
-                return rows;
+                // Exact whenever `count` of the nearest candidates pass the asset conditions; else (most of the nearest
+                // are expired or under other licences), and for a tenant with no more keyframes than that, all joined.
+                var rows = tenantKeyframes > candidates ? await NearestCandidatesFilteredAsync(filter, query, count, candidates, ct) : [];
+                return (IReadOnlyList<KeyframeHit>)(rows.Count == count ? rows : await NearestJoinedAsync(filter, query, count, ct));
             }, cancellationToken);
         }
+        var settings = options.Value;
+        var efSearch = Math.Clamp(Math.Max(settings.EfSearch, count), 1, 1000).ToString(CultureInfo.InvariantCulture);
+        var maxScanTuples = Math.Max(1, settings.HnswMaxScanTuples).ToString(CultureInfo.InvariantCulture);
         return await strategy.ExecuteAsync(async ct =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -152,40 +147,44 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     private const int ExactMinimumCandidates = 40;
 
     /// <summary>
-    /// Exact nearest keyframes of the filter's tenant. With <paramref name="candidates"/>, only that many nearest
-    /// usable keyframes are joined to their assets (may return fewer than <paramref name="count"/>); without, all are.
+    /// The tenant's <paramref name="candidates"/> nearest usable keyframes, ranked through the tenant index alone, and
+    /// of those the first <paramref name="count"/> whose assets pass the filter (fewer when not enough do). Every
+    /// passing keyframe nearer than the last one returned is among the candidates, so a full result is exact.
+    /// Ranking before joining spares PostgreSQL looking up every shot's keyframes one by one (a third faster at 10k).
     /// "+ 0" makes the sort key an expression the HNSW index cannot answer, so the planner reads the tenant's rows
-    /// through the tenant index, and computes each distance once (the sort key is also the returned distance).
+    /// through the tenant index; the sort key is also the returned distance, computed once.
     /// </summary>
-    private async Task<List<KeyframeHit>> ExactNearestAsync(LibraryFilter filter, Vector query, int count, int? candidates, CancellationToken cancellationToken)
+    private Task<List<KeyframeHit>> NearestCandidatesFilteredAsync(LibraryFilter filter, Vector query, int count, int candidates, CancellationToken cancellationToken)
     {
-        if (candidates is { } limit)
-        {
-            var nearest = db.Keyframes.AsNoTracking()
-                .Where(k => k.TenantId == filter.TenantId && k.Usable)
-                .Select(k => new { k.Id, k.ShotId, k.TimeSeconds, Distance = k.Embedding.CosineDistance(query) + 0.0 })
-                .OrderBy(k => k.Distance)
-                .Take(limit);
-            return await (
-                from k in nearest
-                join s in db.Shots.AsNoTracking() on k.ShotId equals s.Id
-                join a in AllowedAssets(filter) on s.AssetId equals a.Id
-                orderby k.Distance
-                select new KeyframeHit(k.Id, k.ShotId, s.AssetId, a.Kind, a.Title, s.StartSeconds, s.EndSeconds, k.TimeSeconds, k.Distance, a.CreditLine, a.Licence, s.ThumbnailKey))
-                .Take(count)
-                .ToListAsync(cancellationToken);
-        }
-        // The tenant on the shot and asset too, although they always match the keyframe's: the planner then joins
-        // only this tenant's shots and assets instead of hashing every tenant's. Not on the graph path: the three
-        // correlated conditions make the planner underestimate the rows and skip the index.
-        return await Usable(filter)
+        var nearest = db.Keyframes.AsNoTracking()
+            .Where(k => k.TenantId == filter.TenantId && k.Usable)
+            .Select(k => new { k.Id, k.ShotId, k.TimeSeconds, Distance = k.Embedding.CosineDistance(query) + 0.0 })
+            .OrderBy(k => k.Distance)
+            .Take(candidates);
+        return (
+            from k in nearest
+            join s in db.Shots.AsNoTracking() on k.ShotId equals s.Id
+            join a in AllowedAssets(filter) on s.AssetId equals a.Id
+            orderby k.Distance
+            select new KeyframeHit(k.Id, k.ShotId, s.AssetId, a.Kind, a.Title, s.StartSeconds, s.EndSeconds, k.TimeSeconds, k.Distance, a.CreditLine, a.Licence, s.ThumbnailKey))
+            .Take(count)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The exact nearest keyframes of the filter's tenant over all its keyframes joined to their assets ("+ 0" as
+    /// above). The tenant on the shot and asset too, although they always match the keyframe's: the planner then
+    /// joins only this tenant's shots and assets instead of hashing every tenant's. Not on the graph path: the three
+    /// correlated conditions make the planner underestimate the rows and skip the index.
+    /// </summary>
+    private Task<List<KeyframeHit>> NearestJoinedAsync(LibraryFilter filter, Vector query, int count, CancellationToken cancellationToken) =>
+        Usable(filter)
             .Where(k => k.Shot!.TenantId == filter.TenantId && k.Shot.Asset!.TenantId == filter.TenantId)
             .OrderBy(k => k.Embedding.CosineDistance(query) + 0.0)
             .Take(count)
             .Select(k => new KeyframeHit(k.Id, k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
                 k.TimeSeconds, k.Embedding.CosineDistance(query) + 0.0, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence, k.Shot.ThumbnailKey))
             .ToListAsync(cancellationToken);
-    }
 
     /// <summary>
     /// Whether the tenant owns at most <see cref="LibraryOptions.ExactSearchMaxKeyframes"/> keyframes (then it is
@@ -196,23 +195,20 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
 
     /// <summary>
     /// The tenant's keyframe count when it is at most <see cref="LibraryOptions.ExactSearchMaxKeyframes"/>, null for a
-    /// larger tenant. Counting stops one past the threshold, so it costs at most that many tenant-index entries; the
-    /// count serves every phrase of this search service (one request or one job) and, through
-    /// <see cref="TenantLibrarySizes"/>, every search of the process for a minute.
+    /// larger tenant. Counting stops one past the threshold, so it costs at most that many tenant-index entries, and
+    /// the count serves every search of the process for a minute (<see cref="TenantLibrarySizes"/>).
     /// </summary>
     private async Task<int?> SmallTenantKeyframesAsync(Guid tenantId, CancellationToken cancellationToken)
     {
         var threshold = options.Value.ExactSearchMaxKeyframes;
         if (threshold <= 0) return null;
-        if (_smallTenantKeyframes.TryGetValue(tenantId, out var known)) return known;
-        if (sizes is not null && sizes.TryGet(tenantId, threshold, out var shared)) return _smallTenantKeyframes[tenantId] = shared;
+        if (sizes.TryGet(tenantId, threshold, out var known)) return known;
         var seen = await db.Keyframes.AsNoTracking().Where(k => k.TenantId == tenantId).Take(threshold + 1).CountAsync(cancellationToken);
-        sizes?.Remember(tenantId, seen, threshold + 1);
-        return _smallTenantKeyframes[tenantId] = seen <= threshold ? seen : null;
+        sizes.Remember(tenantId, seen, threshold + 1);
+        return seen <= threshold ? seen : null;
     }
 
-    private readonly Dictionary<Guid, int?> _smallTenantKeyframes = [];
-
+    /// <summary>The filter's conditions on assets. <see cref="Usable"/> states them again through the keyframe's navigations, where the planner needs them as join conditions.</summary>
     private IQueryable<Asset> AllowedAssets(LibraryFilter filter)
     {
         var assets = db.Assets.AsNoTracking().Where(a =>
@@ -236,12 +232,8 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     private async Task<List<(Guid AssetId, string Terms)>> TextRankAsync(LibraryFilter filter, IReadOnlyList<string> terms, CancellationToken cancellationToken)
     {
         if (TextTerms.OrQuery(terms) is not { } tsquery) return [];
-        var assets = db.Assets.AsNoTracking().Where(a =>
-            a.TenantId == filter.TenantId && a.Status == AssetStatus.Ready && (a.ExpiresAt == null || a.ExpiresAt > filter.Now) &&
-            a.SearchVector!.Matches(EF.Functions.ToTsQuery("simple", tsquery)));
-        if (filter.Licences is { Count: > 0 } licences)
-            assets = assets.Where(a => a.Licence != null && licences.Contains(a.Licence));
-        var rows = await assets
+        var rows = await AllowedAssets(filter)
+            .Where(a => a.SearchVector!.Matches(EF.Functions.ToTsQuery("simple", tsquery)))
             .OrderByDescending(a => a.SearchVector!.RankCoverDensity(EF.Functions.ToTsQuery("simple", tsquery)))
             .ThenBy(a => a.Id)
             .Take(TextHits)

@@ -143,7 +143,7 @@ public sealed class NearestKeyframeTests : IAsyncLifetime
         Assert.True(hits.Select(h => h.KeyframeId).Intersect(Expected(Small, query, 10)).Count() >= 8);
     }
 
-    private static ShotSearch Search(VidPressDbContext db, LibraryOptions options) => new(db, null!, TimeProvider.System, Options.Create(options));
+    private static ShotSearch Search(VidPressDbContext db, LibraryOptions options) => new(db, null!, TimeProvider.System, Options.Create(options), new TenantLibrarySizes(TimeProvider.System));
 
     private List<Guid> Expected(Guid tenant, float[] query, int count, string? licence = null) =>
         _keyframes.Where(k => k.Tenant == tenant && k.Usable && !k.Expired && (licence is null || k.Licence == licence))
