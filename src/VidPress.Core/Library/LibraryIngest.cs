@@ -20,7 +20,7 @@ public sealed class LibraryOptions
     public double ScenePeakMinScore { get; set; } = 0.08;
     public double ScenePeakRatio { get; set; } = 4;
     public double MinShotSeconds { get; set; } = 1.0;
-    /// <summary>Keyframes decoded and embedded together: bounds memory (a 1080p frame is 6 MB) while batching CLIP.</summary>
+    /// <summary>Keyframes decoded and embedded together: bounds memory (a 640-px candidate is ~0.7 MB as RGB) while batching CLIP.</summary>
     public int KeyframeBatchSize { get; set; } = 16;
     /// <summary>
     /// The scene pass also keeps one frame per this many seconds (the first of each slot) as a candidate keyframe;
@@ -97,9 +97,10 @@ public sealed class LibraryIngest(
             StartSeconds = Math.Round(span.Start, 3), EndSeconds = Math.Round(span.End, 3),
         }).ToList();
         // A picture's one keyframe is its only frame; a video's are candidates of the scene pass, each inside its shot.
+        var candidateTimes = scan?.Candidates.Select(c => c.Time).ToList();
         var planned = scan is null
             ? [(Shot: shots[0], Time: 0.0, Candidate: (string?)null)]
-            : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(scan.Candidates.Select(c => c.Time).ToList(), span, _options.KeyframeIntervalSeconds, i == spans.Count - 1)
+            : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(candidateTimes!, span, _options.KeyframeIntervalSeconds, i == spans.Count - 1)
                 .Select(c => (Shot: shots[i], Time: Math.Round(scan.Candidates[c].Time, 3), Candidate: (string?)scan.Candidates[c].Path))).ToList();
 
         // Per shot, the best picture so far (usable first, then sharpest) becomes its thumbnail.
