@@ -107,6 +107,11 @@ public static class VidPressServices
         // Configurable so crash-recovery tests need not wait five minutes.
         InvisibilityTimeout = TimeSpan.FromSeconds(configuration.GetValue("Jobs:InvisibilityTimeoutSeconds", 300)),
         UseSlidingInvisibilityTimeout = true,
+        // Hangfire's locks here are rows, so a worker killed inside a state change (a job finishing, a
+        // cancelled run returning) leaves its job's lock behind; the next worker to fetch that job waits,
+        // with its slot, until the lock is this old. The storage's default is ten minutes; Hangfire holds
+        // these locks for milliseconds (state changes, the scheduler's poll), so one minute is ample.
+        DistributedLockTimeout = TimeSpan.FromSeconds(configuration.GetValue("Jobs:DistributedLockTimeoutSeconds", 60)),
     };
 
     private static string ConnectionString(IConfiguration configuration) =>

@@ -96,6 +96,46 @@ public static class JobTests
         return found;
     }
 
+    /// <summary>
+    /// What a stuck job test needs to say why: Hangfire's queue, job states, distributed locks and servers, and
+    /// every session on the database with what it waits for.
+    /// </summary>
+    public static string DescribeJobs(string connectionString)
+    {
+        var text = new StringBuilder();
+        try
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            void Dump(string title, string sql)
+            {
+                text.Append("-- ").AppendLine(title);
+                using var command = new NpgsqlCommand(sql, connection);
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    for (var i = 0; i < reader.FieldCount; i++)
+                        text.Append(i == 0 ? "" : " | ").Append(reader.GetName(i)).Append('=').Append(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture));
+                    text.AppendLine();
+                }
+            }
+            Dump("now", "SELECT now()");
+            Dump("hangfire.jobqueue", "SELECT id, jobid, queue, fetchedat FROM hangfire.jobqueue ORDER BY id");
+            Dump("hangfire.job", "SELECT id, statename, createdat FROM hangfire.job ORDER BY id DESC LIMIT 10");
+            Dump("hangfire.lock", "SELECT resource, acquired FROM hangfire.lock");
+            Dump("hangfire.server", "SELECT id, lastheartbeat FROM hangfire.server");
+            Dump("sessions", """
+                SELECT pid, application_name, state, wait_event_type, wait_event, xact_start, pg_blocking_pids(pid) AS blocked_by, left(query, 160) AS query
+                FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            text.Append("(could not read the database: ").Append(e.Message).AppendLine(")");
+        }
+        return text.ToString();
+    }
+
     public static IReadOnlyList<ReceivedWebhook> WebhooksFor(WebhookReceiver receiver, Guid id) =>
         receiver.Received.Where(h => h.Body.Contains(id.ToString(), StringComparison.Ordinal)).ToList();
 }

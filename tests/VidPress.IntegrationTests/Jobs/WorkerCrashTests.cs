@@ -48,7 +48,7 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
         await using (var first = service.StartWorker(preset: "slow"))
         {
             var midRender = await JobTests.WaitForAsync(db, id, r => r.Stage == "Render" && r.Progress > 40 || r.Status is not ("Queued" or "Running"),
-                TimeSpan.FromMinutes(6), () => first.Log);
+                TimeSpan.FromMinutes(6), () => first.Log + JobTests.DescribeJobs(db));
             Assert.True(midRender.Status == "Running", $"{midRender}\n{first.Log}");
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: killing worker {first.Id} at {midRender.Progress} % of stage {midRender.Stage}");
             first.Kill();
@@ -61,7 +61,7 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
 
         await using var second = service.StartWorker(preset: "ultrafast");
         var done = await JobTests.WaitForAsync(db, id, r => r.Status != "Running" && r.Status != "Queued" && r.Stage == "Done",
-            TimeSpan.FromMinutes(6), () => second.Log);
+            TimeSpan.FromMinutes(6), () => second.Log + JobTests.DescribeJobs(db));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {done}");
         Assert.Equal("Succeeded", done.Status);
         // The second worker's run is the second token: the first run really was killed before it could publish.
@@ -84,6 +84,42 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
     }
 
     [Fact]
+    public async Task A_job_lock_left_by_a_worker_killed_inside_a_state_change_holds_the_video_a_minute_not_ten()
+    {
+        // No worker runs yet, so the job waits in the queue.
+        var id = await JobTests.PostVideoAsync(service.Client, new
+        {
+            text = JobTests.LongArticle(sentences: 3), title = "Works across the city", language = "en", targetDurationSeconds = 10,
+            aspectRatio = "16:9", resolution = "720p",
+        });
+        var db = service.Database.ConnectionString;
+        var jobId = await service.Database.ScalarAsync<long>($"SELECT id FROM hangfire.job WHERE arguments::text LIKE '%{id}%'");
+        // Hangfire.PostgreSql's locks are rows: a worker killed between taking a job's state lock and releasing it
+        // (a job finishing or a cancelled run returning, as the cancel test's worker can be) leaves exactly this row.
+        var resource = $"hangfire:job:{jobId}:state-lock";
+        await service.Database.ScalarAsync<int>($"INSERT INTO hangfire.lock (resource, acquired) VALUES ('{resource}', now()) RETURNING 1");
+        var left = Stopwatch.StartNew();
+
+        await using var worker = service.StartWorker(preset: "ultrafast");
+        // With the storage's default lock timeout (ten minutes) this wait runs out.
+        var done = await JobTests.WaitForAsync(db, id, r => r.Status is not ("Queued" or "Running") && r.Stage == "Done",
+            TimeSpan.FromMinutes(4), () => worker.Log + JobTests.DescribeJobs(db));
+        output.WriteLine($"{left.Elapsed.TotalSeconds:0.0} s after the lock was left: {done}");
+        Assert.Equal("Succeeded", done.Status);
+        Assert.Equal(1, done.Attempt);
+        // The lock was honoured until it was older than Jobs:DistributedLockTimeoutSeconds (60), then taken over.
+        Assert.True(left.Elapsed >= TimeSpan.FromSeconds(60), $"finished {left.Elapsed} after the lock was left: the lock was not in effect");
+        // Hangfire ends the job after the video is done, taking the same lock once more and releasing it after
+        // its commit: once the job has succeeded and that release is through, no lock may be left.
+        var jobState = $"SELECT statename || ', locks ' || (SELECT count(*) FROM hangfire.lock WHERE resource = '{resource}') FROM hangfire.job WHERE id = {jobId}";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await service.Database.ScalarAsync<string>(jobState) != "Succeeded, locks 0" && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.Equal("Succeeded, locks 0", await service.Database.ScalarAsync<string>(jobState));
+        Assert.Single(JobTests.Mp4Files(service.StorageRoot, id));
+    }
+
+    [Fact]
     public async Task Cancel_kills_the_render_and_retry_finishes_the_video()
     {
         var clock = Stopwatch.StartNew();
@@ -93,7 +129,7 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
         await using (var worker = service.StartWorker(preset: "slow"))
         {
             var rendering = await JobTests.WaitForAsync(db, id, r => r.Stage == "Render" && r.Progress > 37 || r.Status is not ("Queued" or "Running"),
-                TimeSpan.FromMinutes(6), () => worker.Log);
+                TimeSpan.FromMinutes(6), () => worker.Log + JobTests.DescribeJobs(db));
             Assert.True(rendering.Status == "Running", $"{rendering}\n{worker.Log}");
             // The probe below must see this render's ffmpeg before the cancel, or its absence afterwards proves nothing.
             Assert.NotEmpty(JobTests.FfmpegRendering(id));
@@ -101,7 +137,7 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
             var asked = Stopwatch.StartNew();
             using (var cancel = await service.Client.PostAsync($"/videos/{id}/cancel", null))
                 Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-            var cancelled = await JobTests.WaitForAsync(db, id, r => r.Status != "Running", TimeSpan.FromSeconds(15), () => worker.Log);
+            var cancelled = await JobTests.WaitForAsync(db, id, r => r.Status != "Running", TimeSpan.FromSeconds(15), () => worker.Log + JobTests.DescribeJobs(db));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: cancelled {asked.ElapsedMilliseconds} ms after the request, at {rendering.Progress} %+");
             Assert.Equal("Cancelled", cancelled.Status);
             var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -117,7 +153,7 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
         await using var fast = service.StartWorker(preset: "ultrafast");
         using (var retry = await service.Client.PostAsync($"/videos/{id}/retry", null))
             Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
-        var done = await JobTests.WaitForAsync(db, id, r => r.Status is not ("Queued" or "Running") && r.Stage == "Done", TimeSpan.FromMinutes(5), () => fast.Log);
+        var done = await JobTests.WaitForAsync(db, id, r => r.Status is not ("Queued" or "Running") && r.Stage == "Done", TimeSpan.FromMinutes(5), () => fast.Log + JobTests.DescribeJobs(db));
         output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {done}");
         Assert.Equal("Succeeded", done.Status);
         Assert.Equal(2, done.Attempt);

@@ -10,6 +10,7 @@ namespace VidPress.IntegrationTests.Jobs;
 /// </summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
+    private static int _started;
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
@@ -48,7 +49,8 @@ public sealed class WorkerProcess : IAsyncDisposable
         var environment = new Dictionary<string, string>
         {
             ["DOTNET_ENVIRONMENT"] = "Testing",
-            ["ConnectionStrings__VidPress"] = connectionString,
+            // Named, so a stuck test's list of database sessions says which are this worker's.
+            ["ConnectionStrings__VidPress"] = connectionString + ";Application Name=vidpress-worker-" + Interlocked.Increment(ref _started),
             ["Storage__Root"] = storageRoot,
             ["Clip__ModelPath"] = Repository.Path("models", "tiny-clip"),
             ["Network__AllowLoopback"] = "true",
@@ -59,7 +61,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             ["Jobs__InvisibilityTimeoutSeconds"] = "15",
             ["Logging__LogLevel__Default"] = "Information",
             ["Logging__LogLevel__Microsoft"] = "Warning",
-            ["Logging__LogLevel__Hangfire"] = "Warning",
+            ["Logging__LogLevel__Hangfire"] = "Information",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         foreach (var (key, value) in environment) startInfo.Environment[key] = value;
