@@ -97,10 +97,10 @@ public sealed class LibraryIngest(
             StartSeconds = Math.Round(span.Start, 3), EndSeconds = Math.Round(span.End, 3),
         }).ToList();
         // A picture's one keyframe is its only frame; a video's are candidates of the scene pass, each inside its shot.
-        var candidateTimes = scan?.Candidates.Select(c => c.Time).ToList();
+        var candidateTimes = scan?.Candidates.Select(c => c.Time).ToList() ?? [];
         var planned = scan is null
             ? [(Shot: shots[0], Time: 0.0, Candidate: (string?)null)]
-            : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(candidateTimes!, span, _options.KeyframeIntervalSeconds, i == spans.Count - 1)
+            : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(candidateTimes, span, _options.KeyframeIntervalSeconds, i == spans.Count - 1)
                 .Select(c => (Shot: shots[i], Time: Math.Round(scan.Candidates[c].Time, 3), Candidate: (string?)scan.Candidates[c].Path))).ToList();
 
         // Per shot, the best picture so far (usable first, then sharpest) becomes its thumbnail.

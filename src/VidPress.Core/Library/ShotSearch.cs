@@ -131,12 +131,7 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
             // set_config(..., true) is SET LOCAL: the settings end with this transaction and never leak into the pool.
             await db.Database.ExecuteSqlAsync(
                 $"SELECT set_config('hnsw.ef_search', {efSearch}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.max_scan_tuples', {maxScanTuples}, true)", ct);
-            var rows = await Usable(filter)
-                .OrderBy(k => k.Embedding.CosineDistance(query))
-                .Take(count)
-                .Select(k => new KeyframeHit(k.Id, k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
-                    k.TimeSeconds, k.Embedding.CosineDistance(query), k.Shot.Asset.CreditLine, k.Shot.Asset.Licence, k.Shot.ThumbnailKey))
-                .ToListAsync(ct);
+            var rows = await FirstHitsAsync(Usable(filter).OrderBy(k => k.Embedding.CosineDistance(query)), query, count, ct);
             await transaction.CommitAsync(ct);
             return (IReadOnlyList<KeyframeHit>)rows.OrderBy(r => r.Distance).ToList();
         }, cancellationToken);
@@ -178,9 +173,17 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     /// correlated conditions make the planner underestimate the rows and skip the index.
     /// </summary>
     private Task<List<KeyframeHit>> NearestJoinedAsync(LibraryFilter filter, Vector query, int count, CancellationToken cancellationToken) =>
-        Usable(filter)
+        FirstHitsAsync(Usable(filter)
             .Where(k => k.Shot!.TenantId == filter.TenantId && k.Shot.Asset!.TenantId == filter.TenantId)
-            .OrderBy(k => k.Embedding.CosineDistance(query) + 0.0)
+            .OrderBy(k => k.Embedding.CosineDistance(query) + 0.0), query, count, cancellationToken);
+
+    /// <summary>
+    /// The first <paramref name="count"/> keyframes of <paramref name="ordered"/> as hits, read through their shot and
+    /// asset. The distance is written as the exact path sorts by ("+ 0"), so there it is computed once; on the graph
+    /// path, which sorts by the bare distance, it is the same value, computed per returned row either way.
+    /// </summary>
+    private static Task<List<KeyframeHit>> FirstHitsAsync(IQueryable<Keyframe> ordered, Vector query, int count, CancellationToken cancellationToken) =>
+        ordered
             .Take(count)
             .Select(k => new KeyframeHit(k.Id, k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
                 k.TimeSeconds, k.Embedding.CosineDistance(query) + 0.0, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence, k.Shot.ThumbnailKey))

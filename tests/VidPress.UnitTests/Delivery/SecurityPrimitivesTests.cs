@@ -33,11 +33,6 @@ public sealed class DownloadLinksTests
 {
     private readonly SettableClock _clock = new() { Now = DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture) };
 
-    private sealed class SettableClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; }
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
     private DownloadLinks Links(string key = "unit-test-signing-key-0123456789abcdef") =>
         new(Options.Create(new DownloadOptions { SigningKey = key, LinkLifetime = TimeSpan.FromHours(1) }), _clock);
 

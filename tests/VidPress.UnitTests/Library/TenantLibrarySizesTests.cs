@@ -5,13 +5,7 @@ namespace VidPress.UnitTests.Library;
 public sealed class TenantLibrarySizesTests
 {
     private static readonly Guid Tenant = Guid.Parse("00000000-0000-0000-0000-00000000000a");
-    private readonly Clock _clock = new() { Now = DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture) };
-
-    private sealed class Clock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; }
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
+    private readonly SettableClock _clock = new() { Now = DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture) };
 
     [Fact]
     public void Nothing_is_known_before_a_count()
