@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Npgsql;
 using VidPress.Core.Embeddings;
 using VidPress.IntegrationTests.Infrastructure;
 
@@ -61,5 +62,66 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
         // A stale edit (an old revision) is refused.
         using var stale = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited);
         Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
+    }
+
+    /// <summary>
+    /// A video cancelled while it rendered keeps its timeline and its cancel flag; an edit renders it again
+    /// (the flag would otherwise stop the new run before it starts, leaving it queued for good).
+    /// </summary>
+    [Fact]
+    public async Task A_video_cancelled_while_rendering_renders_again_when_its_timeline_is_edited()
+    {
+        using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "A green triangle stood in the park. A red circle rose later." });
+        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+        // What a cancel during the render leaves behind: the timeline, the flag, status cancelled, no file.
+        await using (var connection = new NpgsqlConnection(service.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var cancel = new NpgsqlCommand(
+                """UPDATE videos SET "Status" = 'Cancelled', "Stage" = 'Render', "CancelRequested" = true, "OutputKey" = NULL WHERE "Id" = @id""", connection);
+            cancel.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await cancel.ExecuteNonQueryAsync());
+        }
+        var timeline = JsonNode.Parse((await service.GetJsonAsync($"/videos/{id}/timeline")).GetRawText())!;
+        var edited = timeline.DeepClone();
+        edited["subtitles"]![0]!["text"] = "Edited after a cancel.";
+        using (var put = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited))
+            Assert.Equal(HttpStatusCode.Accepted, put.StatusCode);
+
+        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(2));
+        Assert.Equal("succeeded", video.GetProperty("status").GetString());
+        var after = await service.GetJsonAsync($"/videos/{id}/timeline");
+        Assert.Equal(1, after.GetProperty("revision").GetInt32());
+        Assert.Equal("Edited after a cancel.", after.GetProperty("subtitles")[0].GetProperty("text").GetString());
+        using var file = await service.Client.GetAsync($"/videos/{id}/file");
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+    }
+
+    /// <summary>Two editors sending edits of the same revision at once: one is taken, the other is told it is stale.</summary>
+    [Fact]
+    public async Task Of_two_simultaneous_edits_of_one_revision_only_one_is_taken()
+    {
+        using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "A blue square was seen at noon. A yellow circle followed." });
+        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+        var timeline = JsonNode.Parse((await service.GetJsonAsync($"/videos/{id}/timeline")).GetRawText())!;
+        var edits = Enumerable.Range(0, 4).Select(i =>
+        {
+            var edited = timeline.DeepClone();
+            edited["subtitles"]![0]!["text"] = $"Editor {i}";
+            return edited;
+        }).ToList();
+
+        var answers = await Task.WhenAll(edits.Select(async e =>
+        {
+            using var put = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", e);
+            return put.StatusCode;
+        }));
+        Assert.Equal(1, answers.Count(a => a == HttpStatusCode.Accepted));
+        // The others lost the race: refused as stale, or as arriving while the taken one is queued.
+        Assert.All(answers.Where(a => a != HttpStatusCode.Accepted), a => Assert.True(a is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, a.ToString()));
+        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+        Assert.Equal(1, (await service.GetJsonAsync($"/videos/{id}/timeline")).GetProperty("revision").GetInt32());
     }
 }

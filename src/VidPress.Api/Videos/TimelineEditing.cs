@@ -27,34 +27,50 @@ public static class TimelineEditing
     private static async Task<Results<Accepted<TimelineDocument>, ProblemHttpResult>> PutAsync(
         Guid id, TimelineDocument edited, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
-        var video = await db.Videos.SingleOrDefaultAsync(v => v.Id == id && v.TenantId == tenant.TenantId, ct);
-        if (video is null) return Problems.NotFound("video", id);
-        if (video.Timeline is not { } current || video.Status is VideoStatus.Queued or VideoStatus.Running)
-            return Problems.NotReady("The video is still being made; edit its timeline once it has finished.");
-
-        var problems = await ValidateAsync(edited, current, db, tenant.TenantId, ct);
-        if (problems.Count > 0) return Problems.Validation(problems);
-
-        // The narration and the frame are the video's own; an edit changes pictures and words on screen only.
-        var accepted = edited with
+        // The video's row stays locked from the checks to the job's enqueueing: two edits of one revision, or an edit
+        // beside a cancel or a retry, take turns and the later one sees the earlier one's result; if the job cannot be
+        // enqueued, nothing is changed. A job that starts before the commit waits on the lock to take its token.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            Width = current.Width, Height = current.Height, FrameRate = current.FrameRate, AspectRatio = current.AspectRatio,
-            Resolution = current.Resolution, NarrationKey = current.NarrationKey, DurationSeconds = current.DurationSeconds,
-            Language = current.Language, Sentences = current.Sentences, Revision = current.Revision + 1,
-        };
-        video.Timeline = accepted;
-        video.OutputKey = null;
-        video.PosterKey = null;
-        video.Outputs = [];
-        video.Status = VideoStatus.Queued;
-        video.Stage = VideoStage.Render;
-        video.Progress = 35;
-        video.Error = null;
-        video.FinishedAt = null;
-        video.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
-        return TypedResults.Accepted($"/videos/{id}", accepted);
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var video = await db.Videos.FromSql($"""SELECT * FROM videos WHERE "Id" = {id} AND "TenantId" = {tenant.TenantId} FOR UPDATE""")
+                .SingleOrDefaultAsync(ct);
+            if (video is null) return (Results<Accepted<TimelineDocument>, ProblemHttpResult>)Problems.NotFound("video", id);
+            if (video.Timeline is not { } current || video.Status is VideoStatus.Queued or VideoStatus.Running)
+                return Problems.NotReady("The video is still being made; edit its timeline once it has finished.");
+            // Its outcome's webhook is being handed over: a new render now would replace the file the webhook links to.
+            if (video.Stage == VideoStage.Delivery)
+                return Problems.NotReady("The video's webhook is still being handed over; edit its timeline in a moment.");
+
+            var problems = await ValidateAsync(edited, current, db, tenant.TenantId, ct);
+            if (problems.Count > 0) return Problems.Validation(problems);
+
+            // The narration and the frame are the video's own; an edit changes pictures and words on screen only.
+            var accepted = edited with
+            {
+                Width = current.Width, Height = current.Height, FrameRate = current.FrameRate, AspectRatio = current.AspectRatio,
+                Resolution = current.Resolution, NarrationKey = current.NarrationKey, DurationSeconds = current.DurationSeconds,
+                Language = current.Language, Sentences = current.Sentences, Revision = current.Revision + 1,
+            };
+            video.Timeline = accepted;
+            video.OutputKey = null;
+            video.PosterKey = null;
+            video.Outputs = [];
+            video.Status = VideoStatus.Queued;
+            video.Stage = VideoStage.Render;
+            video.Progress = 35;
+            video.Error = null;
+            // A cancelled video's flag would stop the new run before it starts.
+            video.CancelRequested = false;
+            video.FinishedAt = null;
+            video.UpdatedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
+            // Enqueued: from here a disconnecting caller must not undo the change the job is about to find.
+            await transaction.CommitAsync(CancellationToken.None);
+            return TypedResults.Accepted($"/videos/{id}", accepted);
+        });
     }
 
     internal static async Task<Dictionary<string, string[]>> ValidateAsync(TimelineDocument edited, TimelineDocument current, VidPressDbContext db, Guid tenantId, CancellationToken ct)

@@ -347,25 +347,33 @@ public static class VideosApi
         Guid id, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        // Not while the previous outcome's webhook is still being handed over (stage Delivery): it would be lost.
-        var reset = await db.Videos
-            .Where(v => v.Id == id && v.TenantId == tenant.TenantId
-                && (v.Status == VideoStatus.Failed || v.Status == VideoStatus.Cancelled) && v.Stage != VideoStage.Delivery)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(v => v.Status, VideoStatus.Queued)
-                .SetProperty(v => v.Stage, VideoStage.Queued)
-                .SetProperty(v => v.Progress, 0)
-                .SetProperty(v => v.Error, (string?)null)
-                .SetProperty(v => v.CancelRequested, false)
-                .SetProperty(v => v.FinishedAt, (DateTimeOffset?)null)
-                .SetProperty(v => v.UpdatedAt, now), ct);
-        var video = await Find(db, tenant, id, ct);
-        if (video is null) return Problems.NotFound("video", id);
-        if (reset == 0)
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not retryable.",
-                detail: $"Only failed or cancelled videos can be retried; this one is {video.Status.ToString().ToLowerInvariant()}.");
-        jobs.Enqueue<VideoJob>(j => j.RunAsync(id, CancellationToken.None));
-        return TypedResults.Accepted($"/videos/{id}", VideoResponse.From(video));
+        // One transaction from the reset to the enqueueing: if the job cannot be enqueued, the video stays as it
+        // was (failed or cancelled, retryable) instead of queued with no job. A job that starts before the
+        // commit waits on the row's lock to take its token.
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Not while the previous outcome's webhook is still being handed over (stage Delivery): it would be lost.
+            var reset = await db.Videos
+                .Where(v => v.Id == id && v.TenantId == tenant.TenantId
+                    && (v.Status == VideoStatus.Failed || v.Status == VideoStatus.Cancelled) && v.Stage != VideoStage.Delivery)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(v => v.Status, VideoStatus.Queued)
+                    .SetProperty(v => v.Stage, VideoStage.Queued)
+                    .SetProperty(v => v.Progress, 0)
+                    .SetProperty(v => v.Error, (string?)null)
+                    .SetProperty(v => v.CancelRequested, false)
+                    .SetProperty(v => v.FinishedAt, (DateTimeOffset?)null)
+                    .SetProperty(v => v.UpdatedAt, now), ct);
+            var video = await Find(db, tenant, id, ct);
+            if (video is null) return (Results<Accepted<VideoResponse>, ProblemHttpResult>)Problems.NotFound("video", id);
+            if (reset == 0)
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not retryable.",
+                    detail: $"Only failed or cancelled videos can be retried; this one is {video.Status.ToString().ToLowerInvariant()}.");
+            jobs.Enqueue<VideoJob>(j => j.RunAsync(id, CancellationToken.None));
+            await transaction.CommitAsync(CancellationToken.None);
+            return TypedResults.Accepted($"/videos/{id}", VideoResponse.From(video));
+        });
     }
 
     private static Task<Video?> Find(VidPressDbContext db, TenantContext tenant, Guid id, CancellationToken ct) =>
