@@ -27,6 +27,9 @@ public static class Observability
         services.AddSingleton<VideoStateGauge>();
 
         services.AddOptions<ToolHealthOptions>().BindConfiguration("Health");
+        // Singletons: each keeps its tool's last answer for Health:CacheFor (a check added by type alone is built per request).
+        services.AddSingleton<FfmpegHealthCheck>();
+        services.AddSingleton<EspeakHealthCheck>();
         services.AddHealthChecks()
             .AddDbContextCheck<VidPressDbContext>("postgresql")
             .AddCheck<FfmpegHealthCheck>("ffmpeg")
@@ -39,12 +42,14 @@ public static class Observability
     {
         app.Services.GetRequiredService<VideoStateGauge>();
         app.MapPrometheusScrapingEndpoint();
-        // Probes (load balancers, Kubernetes) call /health without a key.
+        // Probes (load balancers, Kubernetes) call /health without a key. /health is readiness: the database and the
+        // tools this instance needs. /health/live runs no check: a database outage must not restart every API pod.
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteHealthAsync }).AllowAnonymous();
         return app;
     }
 
-    private static bool IsNotScrape(HttpContext context) => context.Request.Path != "/metrics" && context.Request.Path != "/health";
+    private static bool IsNotScrape(HttpContext context) => context.Request.Path != "/metrics" && !context.Request.Path.StartsWithSegments("/health");
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)
     {

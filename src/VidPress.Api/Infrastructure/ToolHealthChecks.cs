@@ -13,7 +13,12 @@ public sealed class ToolHealthOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
-/// <summary>Runs "TOOL -version"-style commands and remembers the answer for a while.</summary>
+/// <summary>
+/// Runs "TOOL -version"-style commands and remembers the answer for a while. The answer lives in the instance,
+/// so the checks are singletons (<see cref="Observability.AddVidPressObservability"/> registers them): health
+/// checks added by type are otherwise built anew for every request. <c>checkedAt</c> in the data says when the
+/// tool really ran.
+/// </summary>
 public abstract class ToolHealthCheck(IOptions<ToolHealthOptions> options, TimeProvider clock) : IHealthCheck
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -38,6 +43,8 @@ public abstract class ToolHealthCheck(IOptions<ToolHealthOptions> options, TimeP
         }
     }
 
+    private Dictionary<string, object> Data() => new() { ["path"] = Tool, ["checkedAt"] = clock.GetUtcNow() };
+
     private async Task<HealthCheckResult> RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -46,12 +53,12 @@ public abstract class ToolHealthCheck(IOptions<ToolHealthOptions> options, TimeP
             var output = (run.StandardOutputText + run.StandardError).Trim();
             var firstLine = output.Split('\n', 2)[0].Trim();
             return run.ExitCode == 0
-                ? HealthCheckResult.Healthy(firstLine, new Dictionary<string, object> { ["path"] = Tool })
-                : HealthCheckResult.Unhealthy($"{Tool} exited with {run.ExitCode}: {firstLine}", data: new Dictionary<string, object> { ["path"] = Tool });
+                ? HealthCheckResult.Healthy(firstLine, Data())
+                : HealthCheckResult.Unhealthy($"{Tool} exited with {run.ExitCode}: {firstLine}", data: Data());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"{Tool} cannot be run", e, new Dictionary<string, object> { ["path"] = Tool });
+            return HealthCheckResult.Unhealthy($"{Tool} cannot be run", e, Data());
         }
     }
 }

@@ -44,6 +44,33 @@ public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<S
         Assert.StartsWith("ffmpeg version", checks.GetProperty("ffmpeg").GetProperty("description").GetString());
         Assert.Equal(512, checks.GetProperty("clip-model").GetProperty("data").GetProperty("dimensions").GetInt32());
     }
+
+    [Fact]
+    public async Task Tool_checks_run_the_tools_once_per_cache_period_not_per_probe()
+    {
+        async Task<(string Ffmpeg, string Espeak)> CheckedAtAsync()
+        {
+            using var response = await service.Client.GetAsync("/health");
+            var checks = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks");
+            return (checks.GetProperty("ffmpeg").GetProperty("data").GetProperty("checkedAt").GetString()!,
+                checks.GetProperty("espeak-ng").GetProperty("data").GetProperty("checkedAt").GetString()!);
+        }
+        var first = await CheckedAtAsync();
+        await Task.Delay(50);
+        // Within Health:CacheFor (1 min) the same answer comes back: the tools did not run again.
+        Assert.Equal(first, await CheckedAtAsync());
+        Assert.Equal(first, await CheckedAtAsync());
+    }
+
+    [Fact]
+    public async Task Liveness_answers_without_checking_dependencies()
+    {
+        using var response = await service.Client.GetAsync("/health/live");
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Empty(body.GetProperty("checks").EnumerateObject());
+    }
 }
 
 /// <summary>A service whose ffmpeg setting points nowhere; its own host, since a second host beside a running one upsets Hangfire's process-wide state.</summary>
@@ -69,5 +96,8 @@ public sealed class MisconfiguredHealthTests(MisconfiguredFfmpegFixture service)
         Assert.Equal("Unhealthy", ffmpeg.GetProperty("status").GetString());
         Assert.Equal("/nonexistent/ffmpeg", ffmpeg.GetProperty("data").GetProperty("path").GetString());
         Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("postgresql").GetProperty("status").GetString());
+        // Not ready, but alive: restarting the process would not mend a wrong setting.
+        using var live = await service.Client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 }

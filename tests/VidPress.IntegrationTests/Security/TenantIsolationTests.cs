@@ -112,6 +112,7 @@ public sealed class TenantIsolationTests(SecuredServiceFixture service)
 
     [Theory]
     [InlineData("/health")]
+    [InlineData("/health/live")]
     [InlineData("/dashboard/")]
     [InlineData("/swagger/v1/swagger.json")]
     public async Task Health_dashboard_files_and_the_api_description_need_no_key(string path)
