@@ -47,7 +47,11 @@ public static class VidPressServices
         services.AddOptions<RenderingOptions>().BindConfiguration("Rendering")
             .Validate(o => RenderingOptions.AacCoders.Contains(o.AacCoder), $"Rendering:AacCoder must be one of ffmpeg's AAC coders: {string.Join(", ", RenderingOptions.AacCoders)}.")
             .ValidateOnStart();
-        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks");
+        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks")
+            .Validate(o => WebhookOptions.IsValidSecret(o.Secret),
+                "Webhooks:Secret must be set to \"whsec_\" + base64 of 24 to 64 random bytes, the same on the API and every worker " +
+                "(for example: echo whsec_$(head -c 32 /dev/urandom | base64)).")
+            .ValidateOnStart();
         // Webhook bodies carry signed download links and the API checks them: without the key neither works.
         services.AddOptions<DownloadOptions>().BindConfiguration("Downloads")
             .Validate(o => o.SigningKey is { Length: >= DownloadOptions.MinimumKeyLength },

@@ -12,8 +12,20 @@ namespace VidPress.Core.Delivery;
 
 public sealed class WebhookOptions
 {
-    /// <summary>Signing secret in Standard Webhooks form ("whsec_" + base64).</summary>
-    public string Secret { get; set; } = "whsec_dmlkcHJlc3MtZGV2ZWxvcG1lbnQtc2VjcmV0LWNoYW5nZS1tZQ==";
+    /// <summary>
+    /// The service-wide signing secret in Standard Webhooks form ("whsec_" + base64 of 24 to 64 random bytes), for
+    /// tenants without their own. Required, with no default: a default would be a key anyone can read here.
+    /// </summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Whether <paramref name="secret"/> is "whsec_" (optional) and base64 of 24 to 64 bytes, as Standard Webhooks asks.</summary>
+    public static bool IsValidSecret(string? secret)
+    {
+        if (string.IsNullOrWhiteSpace(secret)) return false;
+        var encoded = secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret;
+        var buffer = new byte[encoded.Length];
+        return Convert.TryFromBase64String(encoded, buffer, out var length) && length is >= 24 and <= 64;
+    }
     /// <summary>Base address used to build links in webhook bodies (the API's public URL).</summary>
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
     /// <summary>Seconds to wait before each retry of a failed delivery; null or empty means <see cref="WebhookRetry.DefaultDelaysSeconds"/>.</summary>
@@ -74,7 +86,7 @@ public sealed class WebhookSender(
         // Two jobs for one attempt (the event enqueued twice, or a retry scheduled twice) send it once, so
         // retries keep their spacing instead of two chains of retries hitting the receiver back to back.
         if (earlier.Count >= attempt) return new WebhookOutcome(attempt, false, AlreadyMade: true);
-        var secret = await db.Tenants.Where(t => t.Id == video.TenantId).Select(t => t.WebhookSecret).SingleOrDefaultAsync(cancellationToken) ?? _options.Secret;
+        var secret = await db.Tenants.Where(t => t.Id == video.TenantId).Select(t => t.WebhookSecret).SingleOrDefaultAsync(cancellationToken) ?? _options.Secret!;
         var body = JsonSerializer.Serialize(Payload(video, eventType), DocumentJson.Options);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         var number = earlier.Count + 1;

@@ -28,6 +28,7 @@ public sealed class VidPressFactory(TestDatabase database, string storageRoot, I
             ["Network:AllowLoopback"] = "true",
             ["Jobs:WorkerCount"] = "2",
             ["Downloads:SigningKey"] = "integration-tests-download-signing-key-0123456789",
+            ["Webhooks:Secret"] = IntegrationSecrets.Webhook,
             // Polling loops of the tests would otherwise meet the production default; the limit itself has its own test.
             ["Limits:RequestsPerMinute"] = "100000",
         }.Concat(settings ?? new Dictionary<string, string?>())));

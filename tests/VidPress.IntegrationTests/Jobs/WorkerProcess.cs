@@ -56,6 +56,7 @@ public sealed class WorkerProcess : IAsyncDisposable
             ["Network__AllowLoopback"] = "true",
             // The same signing key as the test service, as every host of one deployment shares it.
             ["Downloads__SigningKey"] = "integration-tests-download-signing-key-0123456789",
+            ["Webhooks__Secret"] = IntegrationSecrets.Webhook,
             ["Jobs__WorkerCount"] = "1",
             // A killed worker's job is handed to another worker after this long instead of five minutes.
             ["Jobs__InvisibilityTimeoutSeconds"] = "15",

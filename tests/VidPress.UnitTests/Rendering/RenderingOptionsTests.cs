@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using VidPress.Core;
 using VidPress.Core.Rendering;
 
 namespace VidPress.UnitTests.Rendering;
@@ -9,18 +6,8 @@ namespace VidPress.UnitTests.Rendering;
 /// <summary>A misspelt encoder setting stops the host at start-up instead of failing every render later.</summary>
 public sealed class RenderingOptionsTests
 {
-    private static RenderingOptions Resolve(string aacCoder)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Rendering:AacCoder"] = aacCoder,
-            ["Downloads:SigningKey"] = "unit-tests-download-signing-key-0123456789",
-        }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
-        services.AddVidPressPipeline(configuration);
-        using var provider = services.BuildServiceProvider();
-        return provider.GetRequiredService<IOptions<RenderingOptions>>().Value;
-    }
+    private static RenderingOptions Resolve(string aacCoder) =>
+        PipelineOptions.Resolve<RenderingOptions>(new Dictionary<string, string?> { ["Rendering:AacCoder"] = aacCoder });
 
     [Theory]
     [InlineData("fast")]
