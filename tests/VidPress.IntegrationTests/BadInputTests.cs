@@ -50,6 +50,29 @@ public sealed class BadInputTests(ServiceFixture service)
         var before = await service.Database.ScalarAsync<long>("select count(*) from videos");
         using var response = await service.Client.PostAsync("/videos", new StringContent("{ \"text\": ", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        // Says what could not be read, not only "Bad Request".
+        Assert.Contains("JSON", problem.GetProperty("detail").GetString());
+        Assert.Equal(before, await service.Database.ScalarAsync<long>("select count(*) from videos"));
+    }
+
+    [Theory]
+    [InlineData("/videos?limit=abc", "limit")]
+    [InlineData("/library/search?q=square&limit=many", "limit")]
+    public async Task An_unreadable_query_parameter_is_a_400_problem_naming_it(string path, string parameter)
+    {
+        using var response = await service.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.Contains(parameter, problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_415_problem_and_stores_nothing()
+    {
+        var before = await service.Database.ScalarAsync<long>("select count(*) from videos");
+        using var response = await service.Client.PostAsync("/videos", new StringContent("text=A red circle", Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         await ProblemAsync(response);
         Assert.Equal(before, await service.Database.ScalarAsync<long>("select count(*) from videos"));
     }
