@@ -27,6 +27,13 @@ public sealed partial class MusicTests(LibraryServiceFixture service)
         Assert.True(upload.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await upload.Content.ReadAsStringAsync());
         var track = await upload.Content.ReadFromJsonAsync<JsonElement>();
         Assert.InRange(track.GetProperty("tempoBpm").GetDouble(), 119, 121);
+        // The upload's Location (or, for a file already there, its id) names a track one can read back.
+        var location = upload.Headers.Location?.ToString() ?? $"/library/music/{track.GetProperty("id").GetGuid()}";
+        var readBack = await service.GetJsonAsync(location);
+        Assert.Equal(track.GetProperty("id").GetGuid(), readBack.GetProperty("id").GetGuid());
+        Assert.Equal("Steady pulse", readBack.GetProperty("title").GetString());
+        using (var unknown = await service.Client.GetAsync($"/library/music/{Guid.NewGuid()}"))
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
         using var post = await service.Client.PostAsJsonAsync("/videos", new
         {

@@ -24,7 +24,8 @@ public static class MusicApi
         music.MapPost("/", UploadAsync).DisableAntiforgery().WithName("UploadMusic")
             .WithMetadata(new OwnsBodyLimit(), new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxMusicBytes + 1024 * 1024))
             .WithSummary("Add a music bed (multipart: file, title, moods, credit); its beats are tracked at upload");
-        music.MapGet("/", ListAsync).WithName("ListMusic");
+        music.MapGet("/", ListAsync).WithName("ListMusic").WithSummary("The tenant's music beds, oldest first");
+        music.MapGet("/{id:guid}", GetAsync).WithName("GetMusic").WithSummary("One music bed: title, moods, tempo, beats, credit");
         return app;
     }
 
@@ -39,7 +40,7 @@ public static class MusicApi
         var moods = form["moods"].SelectMany(m => (m ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Take(20).ToList();
         var credit = form["credit"].ToString().Trim();
         using var scratch = storage.CreateScratch("music");
-        var path = scratch.File("upload" + Path.GetExtension(file.FileName).ToLowerInvariant());
+        var path = scratch.File("upload" + StorageKeys.SafeExtension(file.FileName, ".audio"));
         await using (var target = File.Create(path)) await file.CopyToAsync(target, ct);
         try
         {
@@ -48,6 +49,11 @@ public static class MusicApi
         }
         catch (MediaRejectedException e) { return Problems.Unprocessable("The file is not usable music.", e.Message); }
     }
+
+    private static async Task<Results<Ok<MusicTrackResponse>, ProblemHttpResult>> GetAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct) =>
+        await db.MusicTracks.AsNoTracking().SingleOrDefaultAsync(m => m.Id == id && m.TenantId == tenant.TenantId, ct) is { } track
+            ? TypedResults.Ok(MusicTrackResponse.From(track))
+            : Problems.NotFound("music track", id);
 
     private static async Task<Ok<MusicTrackResponse[]>> ListAsync(VidPressDbContext db, TenantContext tenant, CancellationToken ct) =>
         TypedResults.Ok((await db.MusicTracks.AsNoTracking().Where(m => m.TenantId == tenant.TenantId).OrderBy(m => m.CreatedAt).ToListAsync(ct))
