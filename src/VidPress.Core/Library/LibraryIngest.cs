@@ -151,7 +151,19 @@ public sealed class LibraryIngest(
         db.Shots.AddRange(shots);
         asset.Status = AssetStatus.Ready;
         asset.Error = null;
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (!cancellationToken.IsCancellationRequested)
+        {
+            if (await db.Assets.AsNoTracking().AnyAsync(a => a.Id == asset.Id, CancellationToken.None)) throw;
+            // Deleted while it was ingested: the delete removed the asset's folder, but the thumbnails written
+            // since would stay behind with no row. Nothing is left to ingest.
+            await storage.DeletePrefixAsync(StorageKeys.AssetFolder(asset.TenantId, asset.Id), CancellationToken.None);
+            logger.LogInformation("Asset {AssetId} was deleted during its ingest; its files are removed", asset.Id);
+            return;
+        }
         logger.LogInformation(
             "Ingested asset {AssetId}: {Shots} shots, {Keyframes} keyframes ({Unusable} unusable); scenes {ScenesMs:0} ms, keyframe decode {DecodeMs:0} ms, " +
             "CLIP {ClipMs:0} ms, thumbnails {ThumbnailsMs:0} ms, rows {SaveMs:0} ms",

@@ -158,5 +158,56 @@ public sealed class LibrarySearchTests(MediaLibraryFixture service)
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
     }
 
+    /// <summary>
+    /// A delete that lands while the ingest decodes the file removes the folder before the ingest writes the
+    /// shots' thumbnails; the ingest, finding its asset gone when it saves, removes what it wrote.
+    /// </summary>
+    [Fact]
+    public async Task Delete_during_the_ingest_leaves_no_files_behind()
+    {
+        var clip = Path.Combine(service.WorkFolder, "long-for-delete.mp4");
+        await Media.Ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=60", "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "300k", "-pix_fmt", "yuv420p", clip);
+        using var upload = await service.UploadAsync(clip, "long-for-delete.mp4");
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var id = JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        var folder = Path.Combine(service.StorageRoot, "tenants", VidPress.Core.Data.Tenant.DefaultId.ToString("N"), "assets", id.ToString("N"));
+
+        // The scene pass's ffmpeg has the asset's file open: the ingest is under way (deleted any earlier, the
+        // file would be gone before ffmpeg opened it, and the ingest would fail before writing anything).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!Directory.EnumerateDirectories("/proc").Any(p => HasOpen(p, id.ToString("N"))))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the ingest's ffmpeg never started");
+            await Task.Delay(20);
+        }
+        using (var delete = await service.Client.DeleteAsync($"/library/assets/{id}"))
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+
+        // The ingest job ends (it would otherwise fail and be retried, the retry finding no asset).
+        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        string? state;
+        while ((state = await service.Database.ScalarAsync<string?>(
+            $"select statename from hangfire.job where invocationdata::text like '%AssetIngestJob%' and arguments::text like '%{id}%'")) != "Succeeded")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the ingest job is still {state}");
+            await Task.Delay(200);
+        }
+        Assert.False(Directory.Exists(folder), string.Join(", ", Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories) : []));
+        Assert.Equal(0L, await service.Database.ScalarAsync<long>($"select count(*) from shots where \"AssetId\" = '{id}'"));
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>(
+            $"select count(*) from hangfire.job where invocationdata::text like '%AssetIngestJob%' and arguments::text like '%{id}%' and statename = 'Succeeded'"));
+    }
+
+    /// <summary>Whether the process has a file open whose path contains <paramref name="part"/>.</summary>
+    private static bool HasOpen(string processFolder, string part)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries(Path.Combine(processFolder, "fd"))
+                .Any(fd => new FileInfo(fd).LinkTarget?.Contains(part, StringComparison.Ordinal) == true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
     private static double Dot(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
 }
