@@ -29,35 +29,74 @@ public sealed class StillGenerationJob(
     [Queue(JobQueues.Gpu)]
     public async Task RunAsync(Guid videoId, CancellationToken cancellationToken)
     {
-        var video = await db.Videos.SingleOrDefaultAsync(v => v.Id == videoId, cancellationToken);
-        if (video?.Timeline is not { } timeline || video.Status is not VideoStatus.Running) return;
+        var video = await db.Videos.AsNoTracking().SingleOrDefaultAsync(v => v.Id == videoId, cancellationToken);
+        if (video?.Timeline is not { } timeline || video.Status is not VideoStatus.Running || video.Stage != VideoStage.Generation) return;
         for (var i = 0; i < timeline.Clips.Count; i++)
         {
             var clip = timeline.Clips[i];
             if (!clip.Fallback || clip.Generated) continue;
             var prompt = string.Format(System.Globalization.CultureInfo.InvariantCulture, options.Value.PromptTemplate, Subject(clip));
-            // The seed follows the video and clip, so a rerun draws the same picture.
-            var still = generator.Generate(new StillRequest(prompt) { Seed = SeedOf(video.Id, i) }, cancellationToken);
-            var assetId = Guid.NewGuid();
-            var key = StorageKeys.AssetOriginal(video.TenantId, assetId, ".png");
-            var png = still.Image.ToPng();
-            await storage.SaveAsync(key, new MemoryStream(png), cancellationToken);
-            db.Assets.Add(new Asset
-            {
-                Id = assetId, TenantId = video.TenantId, Kind = AssetKind.Image, Status = AssetStatus.Ready,
-                Title = $"AI-generated: {prompt}", Description = $"Generated for video {video.Id}, sentence {clip.SentenceIndex + 1}.",
-                Tags = [AiTag], FileName = "generated.png", StorageKey = key, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png)),
-                SizeBytes = png.Length, Width = still.Image.Width, Height = still.Image.Height,
-                Licence = "AI-generated", CreditLine = "AI-generated image", CreatedAt = clock.GetUtcNow(),
-            });
+            // The still's asset id, like its seed, follows the video, the clip and the prompt: a rerun, or a second
+            // copy of this job (Hangfire runs a job at least once), finds the still made before instead of making
+            // another asset, and a run that dies between two clips leaves stills with their rows, never files alone.
+            var assetId = AssetIdOf(video.Id, i, prompt);
+            if (!await db.Assets.AsNoTracking().AnyAsync(a => a.Id == assetId, cancellationToken))
+                assetId = await GenerateAsync(video, clip, i, prompt, assetId, cancellationToken);
             timeline = timelines.UseGeneratedStill(timeline, i, assetId);
-            logger.LogInformation("Generated a still for video {VideoId} clip {Clip} on {Provider} in {Ms} ms", video.Id, i, generator.ActiveProvider, still.Elapsed.TotalMilliseconds);
         }
-        video.Timeline = timeline;
-        video.Stage = VideoStage.Render;
-        video.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
+        // Only a video still waiting for its stills takes the timeline: a late copy of this job must not
+        // change one that is being (or has been) rendered.
+        var now = clock.GetUtcNow();
+        var handedBack = await db.Videos
+            .Where(v => v.Id == videoId && v.Status == VideoStatus.Running && v.Stage == VideoStage.Generation)
+            .ExecuteUpdateAsync(u => u.SetProperty(v => v.Timeline, timeline).SetProperty(v => v.Stage, VideoStage.Render).SetProperty(v => v.UpdatedAt, now), cancellationToken);
+        if (handedBack == 0) logger.LogInformation("Video {VideoId} no longer waits for stills; this run's timeline is dropped", videoId);
+        // Always: the video job renders, or settles what happened meanwhile (a cancel, a finished render).
+        jobs.Enqueue<VideoJob>(j => j.RunAsync(videoId, CancellationToken.None));
+    }
+
+    /// <returns>The still's asset: <paramref name="assetId"/>, or the tenant's asset that already holds the same picture.</returns>
+    private async Task<Guid> GenerateAsync(Video video, TimelineClip clip, int index, string prompt, Guid assetId, CancellationToken cancellationToken)
+    {
+        // The seed follows the video and clip, so a rerun draws the same picture.
+        var still = generator.Generate(new StillRequest(prompt) { Seed = SeedOf(video.Id, index) }, cancellationToken);
+        var key = StorageKeys.AssetOriginal(video.TenantId, assetId, ".png");
+        var png = still.Image.ToPng();
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(png));
+        await storage.SaveAsync(key, new MemoryStream(png), cancellationToken);
+        db.Assets.Add(new Asset
+        {
+            Id = assetId, TenantId = video.TenantId, Kind = AssetKind.Image, Status = AssetStatus.Ready,
+            Title = $"AI-generated: {prompt}", Description = $"Generated for video {video.Id}, sentence {clip.SentenceIndex + 1}.",
+            Tags = [AiTag], FileName = "generated.png", StorageKey = key, Sha256 = sha256,
+            SizeBytes = png.Length, Width = still.Image.Width, Height = still.Image.Height,
+            Licence = "AI-generated", CreditLine = "AI-generated image", CreatedAt = clock.GetUtcNow(),
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            db.ChangeTracker.Clear();
+            // A copy of this job stored the same still a moment earlier (same id, same file), or the tenant already
+            // has this very picture (one asset per file and tenant): that asset serves, and this file goes.
+            var same = await db.Assets.AsNoTracking().Where(a => a.TenantId == video.TenantId && a.Sha256 == sha256).Select(a => (Guid?)a.Id).FirstOrDefaultAsync(CancellationToken.None);
+            if (same is not { } existing) throw;
+            if (existing != assetId) await storage.DeletePrefixAsync(StorageKeys.AssetFolder(video.TenantId, assetId), CancellationToken.None);
+            return existing;
+        }
+        logger.LogInformation("Generated a still for video {VideoId} clip {Clip} on {Provider} in {Ms} ms", video.Id, index, generator.ActiveProvider, still.Elapsed.TotalMilliseconds);
+        return assetId;
+    }
+
+    /// <summary>A name-based id (the first 16 bytes of a SHA-256 of video, clip and prompt, marked version 8).</summary>
+    internal static Guid AssetIdOf(Guid videoId, int clip, string prompt)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{videoId:N}/{clip}/{prompt}"));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
     /// <summary>

@@ -2,6 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using VidPress.Core.Generation;
 using VidPress.Core.Embeddings;
 using VidPress.Core.Media;
 using VidPress.IntegrationTests.Infrastructure;
@@ -88,6 +92,43 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
             for (var x = frame.Width * 3 / 4; x < frame.Width; x++)
                 if (frame[x, y] is { R: > 220, G: > 220, B: > 220 }) ink++;
         Assert.True(ink > 100, $"label ink {ink}");
+    }
+
+    /// <summary>
+    /// Hangfire runs a job at least once: two copies of the still job for one video (here enqueued side by side
+    /// while the video waits for its stills) make one still, stored once, and the video is rendered with it.
+    /// </summary>
+    [Fact]
+    public async Task Two_copies_of_the_still_job_store_one_still_and_render_the_video_once_more()
+    {
+        var (id, video, timeline) = await MakeAsync(generate: true);
+        var assetId = Assert.Single(video.GetProperty("generatedStills").EnumerateArray()).GetProperty("assetId").GetGuid();
+        var index = timeline.GetProperty("clips").EnumerateArray().ToList().FindIndex(c => c.GetProperty("generated").GetBoolean());
+        // Back to where the video job leaves a video for the GPU queue: running, waiting for stills, the clip a fallback.
+        await using (var connection = new NpgsqlConnection(service.Database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var reset = new NpgsqlCommand($$"""
+                UPDATE videos SET "Status" = 'Running', "Stage" = 'Generation', "OutputKey" = NULL,
+                  "Timeline" = jsonb_set(jsonb_set("Timeline", '{clips,{{index}},generated}', 'false'), '{overlays}',
+                    (SELECT coalesce(jsonb_agg(o), '[]'::jsonb) FROM jsonb_array_elements("Timeline"->'overlays') o WHERE o->>'kind' <> 'generatedLabel'))
+                WHERE "Id" = @id
+                """, connection);
+            reset.Parameters.AddWithValue("id", id);
+            Assert.Equal(1, await reset.ExecuteNonQueryAsync());
+        }
+        var jobs = service.Factory.Services.GetRequiredService<IBackgroundJobClient>();
+        jobs.Enqueue<StillGenerationJob>(j => j.RunAsync(id, CancellationToken.None));
+        jobs.Enqueue<StillGenerationJob>(j => j.RunAsync(id, CancellationToken.None));
+
+        var again = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
+        Assert.True(again.GetProperty("status").GetString() == "succeeded", again.ToString());
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"select count(*) from assets where \"Description\" like 'Generated for video {id}%'"));
+        Assert.Equal(assetId, Assert.Single(again.GetProperty("generatedStills").EnumerateArray()).GetProperty("assetId").GetGuid());
+        var after = await service.GetJsonAsync($"/videos/{id}/timeline");
+        Assert.Equal(assetId, after.GetProperty("clips")[index].GetProperty("assetId").GetGuid());
+        Assert.Single(after.GetProperty("overlays").EnumerateArray(), o => o.GetProperty("kind").GetString() == "generatedLabel");
+        Assert.Single(Directory.GetFiles(service.StorageRoot, "original.png", SearchOption.AllDirectories), p => p.Contains(assetId.ToString("N")));
     }
 
     [Fact]
