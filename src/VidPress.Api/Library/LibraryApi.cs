@@ -107,7 +107,13 @@ public static class LibraryApi
         if (idempotencyKey is not null && await ReplayAsync(db, tenant.TenantId, idempotencyKey, requestHash, ct) is { } replay) return replay;
 
         // Same bytes, same asset: answered before probing, since the first upload of them was probed already.
-        if (await FindBySha256Async(db, tenant.TenantId, upload.Sha256, ct) is { } existing) return TypedResults.Ok(existing);
+        if (await FindBySha256Async(db, tenant.TenantId, upload.Sha256, ct) is { } existing)
+        {
+            // Uploading a file whose ingest failed again is how a newsroom says "try again": the ingest reruns.
+            if (existing.Status == AssetStatus.Failed && await RetryIngestAsync(db, jobs, existing.Id, ct))
+                return TypedResults.Accepted($"/library/assets/{existing.Id}", existing with { Status = AssetStatus.Ingesting, Error = null });
+            return TypedResults.Ok(existing);
+        }
 
         MediaInfo info;
         try { info = await probe.ProbeAsync(upload.LocalPath, ct); }
@@ -170,6 +176,20 @@ public static class LibraryApi
         if (earlier.Asset.RequestHash != requestHash) return Idempotency.Mismatch();
         return TypedResults.Accepted($"/library/assets/{earlier.Asset.Id}", AssetResponse.From(earlier));
     }
+
+    /// <summary>Queues a failed asset's ingest again; false when it is no longer failed (another upload did it first).</summary>
+    private static Task<bool> RetryIngestAsync(VidPressDbContext db, IBackgroundJobClient jobs, Guid id, CancellationToken ct) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            // One transaction with the enqueueing: without a job the asset would show "ingesting" for good.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var reset = await db.Assets.Where(a => a.Id == id && a.Status == AssetStatus.Failed)
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, AssetStatus.Ingesting).SetProperty(a => a.Error, (string?)null), ct);
+            if (reset == 0) return false;
+            jobs.Enqueue<AssetIngestJob>(j => j.RunAsync(id, CancellationToken.None));
+            await transaction.CommitAsync(CancellationToken.None);
+            return true;
+        });
 
     private static async Task<AssetResponse?> FindBySha256Async(VidPressDbContext db, Guid tenantId, string sha256, CancellationToken ct)
     {

@@ -141,6 +141,28 @@ public sealed class LibrarySearchTests(MediaLibraryFixture service)
     }
 
     [Fact]
+    public async Task The_same_file_again_retries_an_ingest_that_failed()
+    {
+        var path = await PngAsync("white", "circle", 3);
+        var id = (await service.AddAsync(path, "white.png")).GetProperty("id").GetGuid();
+        // What a failed ingest leaves: the asset failed, with its error, without shots.
+        await service.Database.ScalarAsync<int?>($"update assets set \"Status\" = 'Failed', \"Error\" = 'ffmpeg was killed' where \"Id\" = '{id}'");
+        await service.Database.ScalarAsync<int?>($"delete from shots where \"AssetId\" = '{id}'");
+
+        using var again = await service.UploadAsync(path, "white-again.png");
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(id, JsonDocument.Parse(await again.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid());
+        var asset = await service.WaitForAssetAsync(id, TimeSpan.FromMinutes(1));
+        Assert.Equal("ready", asset.GetProperty("status").GetString());
+        Assert.False(asset.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null, asset.ToString());
+        Assert.Equal(1, asset.GetProperty("shots").GetInt32());
+
+        // A ready asset is answered as before: 200, nothing queued.
+        using var third = await service.UploadAsync(path, "white-third.png");
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    [Fact]
     public async Task Delete_removes_rows_and_files()
     {
         var clip = await ShapeDrawings.SequenceClipAsync(service.WorkFolder, "to-delete", [ShapeDrawings.Draw("purple", "square", 0)], 3);
