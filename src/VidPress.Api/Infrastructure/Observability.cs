@@ -41,7 +41,9 @@ public static class Observability
     public static WebApplication MapVidPressObservability(this WebApplication app)
     {
         app.Services.GetRequiredService<VideoStateGauge>();
-        app.MapPrometheusScrapingEndpoint();
+        app.UseMetricsAccess();
+        // Service-wide figures: guarded by MetricsAccess (scrape token or this machine), not by a tenant's key.
+        app.MapPrometheusScrapingEndpoint(MetricsAccess.Path).AllowAnonymous();
         // Probes (load balancers, Kubernetes) call /health without a key. /health is readiness: the database and the
         // tools this instance needs. /health/live runs no check: a database outage must not restart every API pod.
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
