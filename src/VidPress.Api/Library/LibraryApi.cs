@@ -49,17 +49,23 @@ public static class LibraryApi
 
     public static IEndpointRouteBuilder MapLibraryApi(this IEndpointRouteBuilder app)
     {
-        var library = app.MapGroup("/library").WithTags("Library");
+        var library = app.MapGroup("/library").WithTags("Library").WithApiProblems();
         library.MapPost("/assets", UploadAsync).DisableAntiforgery().WithMetadata(new OwnsBodyLimit()).WithName("UploadAsset")
-            .WithSummary("Add a video or image (multipart: file, title, description, tags, licence, credit, expiresAt)");
-        library.MapGet("/assets", ListAsync).WithName("ListAssets");
-        library.MapGet("/assets/{id:guid}", GetAsync).WithName("GetAsset");
-        library.MapDelete("/assets/{id:guid}", DeleteAsync).WithName("DeleteAsset").WithSummary("Remove an asset, its shots and its files");
-        library.MapGet("/shots/{id:guid}/thumbnail", GetThumbnailAsync).WithName("GetShotThumbnail");
+            .WithSummary("Add a video or image (multipart: file, title, description, tags, licence, credit, expiresAt)")
+            .Accepts<AssetUploadForm>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        library.MapGet("/assets", ListAsync).WithName("ListAssets").WithSummary("The tenant's assets, newest first (limit 1–500, default 100)");
+        library.MapGet("/assets/{id:guid}", GetAsync).WithName("GetAsset").WithSummary("One asset: status (ingesting, ready, failed and why), shots, licence")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        library.MapDelete("/assets/{id:guid}", DeleteAsync).WithName("DeleteAsset").WithSummary("Remove an asset, its shots and its files")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        library.MapGet("/shots/{id:guid}/thumbnail", GetThumbnailAsync).WithName("GetShotThumbnail").WithSummary("A shot's thumbnail (JPEG)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         library.MapGet("/search", SearchAsync).WithName("SearchLibrary")
             .WithSummary("Shots matching a text, by CLIP similarity and full-text match fused by rank");
         app.MapGet("/videos/{id:guid}/credits", VideoCredits.GetAsync).WithTags("Videos").WithName("GetVideoCredits")
-            .WithSummary("The credit line and licence of every library shot the video uses");
+            .WithSummary("The credit line and licence of every library shot the video uses").WithApiProblems()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

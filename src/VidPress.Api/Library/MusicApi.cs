@@ -19,13 +19,16 @@ public static class MusicApi
 
     public static IEndpointRouteBuilder MapMusicApi(this IEndpointRouteBuilder app)
     {
-        var music = app.MapGroup("/library/music").WithTags("Library");
+        var music = app.MapGroup("/library/music").WithTags("Library").WithApiProblems();
         // Music files are larger than JSON bodies: this endpoint sets its own limit.
         music.MapPost("/", UploadAsync).DisableAntiforgery().WithName("UploadMusic")
             .WithMetadata(new OwnsBodyLimit(), new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxMusicBytes + 1024 * 1024))
-            .WithSummary("Add a music bed (multipart: file, title, moods, credit); its beats are tracked at upload");
+            .WithSummary("Add a music bed (multipart: file, title, moods, credit); its beats are tracked at upload")
+            .Accepts<MusicUploadForm>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         music.MapGet("/", ListAsync).WithName("ListMusic").WithSummary("The tenant's music beds, oldest first");
-        music.MapGet("/{id:guid}", GetAsync).WithName("GetMusic").WithSummary("One music bed: title, moods, tempo, beats, credit");
+        music.MapGet("/{id:guid}", GetAsync).WithName("GetMusic").WithSummary("One music bed: title, moods, tempo, beats, credit")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -20,7 +20,8 @@ public static class TimelineEditing
     public static RouteGroupBuilder MapTimelineEditing(this RouteGroupBuilder videos)
     {
         videos.MapPut("/{id:guid}/timeline", PutAsync).WithName("EditVideoTimeline")
-            .WithSummary("Replace the timeline with an edited one and render the video again");
+            .WithSummary("Replace the timeline with an edited one and render the video again")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return videos;
     }
 

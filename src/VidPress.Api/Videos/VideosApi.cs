@@ -91,20 +91,28 @@ public static class VideosApi
 
     public static IEndpointRouteBuilder MapVideosApi(this IEndpointRouteBuilder app)
     {
-        var videos = app.MapGroup("/videos").WithTags("Videos");
-        videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video");
-        videos.MapGet("/", ListAsync).WithName("ListVideos");
-        videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo");
-        videos.MapGet("/{id:guid}/script", GetScriptAsync).WithName("GetVideoScript").WithSummary("The narration script with tags and anchor points");
-        videos.MapGet("/{id:guid}/timeline", GetTimelineAsync).WithName("GetVideoTimeline");
-        videos.MapGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile");
+        var videos = app.MapGroup("/videos").WithTags("Videos").WithApiProblems();
+        videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        videos.MapGet("/", ListAsync).WithName("ListVideos").WithSummary("The tenant's videos, newest first (limit 1–200, default 50)");
+        videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo").WithSummary("Status, stage, progress, error and links of one video").ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapGet("/{id:guid}/script", GetScriptAsync).WithName("GetVideoScript").WithSummary("The narration script with tags and anchor points")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        videos.MapGet("/{id:guid}/timeline", GetTimelineAsync).WithName("GetVideoTimeline")
+            .WithSummary("Per clip: time, shot, score and why it was chosen; subtitles and overlays").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        videos.MapGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile")
+            .WithSummary("The MP4 (range requests); ?format=9x16-1080p for a further format").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         videos.MapGet("/{id:guid}/download", DownloadAsync).AllowAnonymous().WithName("DownloadVideo")
-            .WithSummary("The MP4 through a signed, expiring link (links.download); no API key needed");
-        videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster");
+            .WithSummary("The MP4 through a signed, expiring link (links.download); no API key needed").ProducesProblem(StatusCodes.Status403Forbidden);
+        videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster").WithSummary("A poster frame of the video (JPEG)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         videos.MapTimelineEditing();
-        videos.MapGet("/{id:guid}/deliveries", GetDeliveriesAsync).WithName("GetVideoDeliveries").WithSummary("Every webhook delivery attempt for the video");
-        videos.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelVideo").WithSummary("Stop a queued or running video");
-        videos.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryVideo").WithSummary("Run a failed or cancelled video again, keeping its finished stages");
+        videos.MapGet("/{id:guid}/deliveries", GetDeliveriesAsync).WithName("GetVideoDeliveries").WithSummary("Every webhook delivery attempt for the video")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelVideo").WithSummary("Stop a queued or running video")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        videos.MapPost("/{id:guid}/retry", RetryAsync).WithName("RetryVideo").WithSummary("Run a failed or cancelled video again, keeping its finished stages")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
