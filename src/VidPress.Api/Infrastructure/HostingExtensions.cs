@@ -25,6 +25,8 @@ public static class HostingExtensions
         services.ConfigureHttpJsonOptions(o => DocumentJson.Configure(o.SerializerOptions));
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "VidPress Service", Version = "v1", Description = "Turns news articles into narrated videos." }));
+        // Only the music upload reads a form through ASP.NET Core (assets stream their parts themselves, under
+        // Library:MaxUploadBytes): its own size limit applies first, so this is only the ceiling.
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = 2L * 1024 * 1024 * 1024 + 1024 * 1024);
         return builder;
     }

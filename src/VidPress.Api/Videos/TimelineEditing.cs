@@ -44,7 +44,7 @@ public static class TimelineEditing
             if (video.Stage == VideoStage.Delivery)
                 return Problems.NotReady("The video's webhook is still being handed over; edit its timeline in a moment.");
 
-            var problems = await ValidateAsync(edited, current, db, tenant.TenantId, ct);
+            var problems = await ValidateAsync(edited, current, db, tenant.TenantId, clock.GetUtcNow(), ct);
             if (problems.Count > 0) return Problems.Validation(problems);
 
             // The narration and the frame are the video's own; an edit changes pictures and words on screen only.
@@ -74,7 +74,7 @@ public static class TimelineEditing
         });
     }
 
-    internal static async Task<Dictionary<string, string[]>> ValidateAsync(TimelineDocument edited, TimelineDocument current, VidPressDbContext db, Guid tenantId, CancellationToken ct)
+    internal static async Task<Dictionary<string, string[]>> ValidateAsync(TimelineDocument edited, TimelineDocument current, VidPressDbContext db, Guid tenantId, DateTimeOffset now, CancellationToken ct)
     {
         var problems = new Dictionary<string, string[]>();
         void Add(string field, string message) => problems[field] = problems.TryGetValue(field, out var m) ? [.. m, message] : [message];
@@ -105,7 +105,7 @@ public static class TimelineEditing
                 if (clips[i].AssetId is not { } assetId) continue;
                 if (!assets.TryGetValue(assetId, out var asset) || asset.Status != AssetStatus.Ready)
                     Add($"clips[{i}].assetId", "No ready asset with this id in your library.");
-                else if (asset.ExpiresAt is { } expiry && expiry <= DateTimeOffset.UtcNow)
+                else if (asset.ExpiresAt is { } expiry && expiry <= now)
                     Add($"clips[{i}].assetId", "This asset's licence has expired.");
                 else if (clips[i].Kind == ClipKind.VideoShot && (asset.Kind != AssetKind.Video || clips[i].SourceStart < 0 || clips[i].SourceStart > asset.DurationSeconds))
                     Add($"clips[{i}].sourceStart", "A video shot starts inside its clip's duration.");
