@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
 using VidPress.Core.Embeddings;
 using VidPress.IntegrationTests.Infrastructure;
 
@@ -14,10 +13,7 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
     [Fact]
     public async Task An_edited_timeline_re_renders_with_the_swapped_shot_at_its_time()
     {
-        using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "A red circle rose over the city. Later a blue square appeared." });
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
-        var timeline = JsonNode.Parse((await service.GetJsonAsync($"/videos/{id}/timeline")).GetRawText())!;
+        var (id, timeline) = await FinishedVideoAsync("A red circle rose over the city. Later a blue square appeared.");
         Assert.Equal(service.AssetIds["red-circle"], timeline["clips"]![0]!["assetId"]!.GetValue<Guid>());
 
         // A gap between clips is refused and changes nothing.
@@ -36,13 +32,7 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
         edited["clips"]![0]!["assetId"] = service.AssetIds["yellow-square"];
         edited["clips"]![0]!["shotId"] = yellow.GetProperty("shotId").GetGuid();
         edited["clips"]![0]!["sourceStart"] = 0.5;
-        using (var put = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited))
-            Assert.Equal(HttpStatusCode.Accepted, put.StatusCode);
-
-        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
-        Assert.Equal("succeeded", video.GetProperty("status").GetString());
-        var after = await service.GetJsonAsync($"/videos/{id}/timeline");
-        Assert.Equal(1, after.GetProperty("revision").GetInt32());
+        var after = await RenderedAgainAsync(id, edited);
         var path = Path.Combine(service.WorkFolder, $"{id}-edited.mp4");
         await File.WriteAllBytesAsync(path, await service.Client.GetByteArrayAsync($"/videos/{id}/file"));
 
@@ -71,28 +61,13 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
     [Fact]
     public async Task A_video_cancelled_while_rendering_renders_again_when_its_timeline_is_edited()
     {
-        using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "A green triangle stood in the park. A red circle rose later." });
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+        var (id, timeline) = await FinishedVideoAsync("A green triangle stood in the park. A red circle rose later.");
         // What a cancel during the render leaves behind: the timeline, the flag, status cancelled, no file.
-        await using (var connection = new NpgsqlConnection(service.Database.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var cancel = new NpgsqlCommand(
-                """UPDATE videos SET "Status" = 'Cancelled', "Stage" = 'Render', "CancelRequested" = true, "OutputKey" = NULL WHERE "Id" = @id""", connection);
-            cancel.Parameters.AddWithValue("id", id);
-            Assert.Equal(1, await cancel.ExecuteNonQueryAsync());
-        }
-        var timeline = JsonNode.Parse((await service.GetJsonAsync($"/videos/{id}/timeline")).GetRawText())!;
+        Assert.Equal(1, await service.Database.ExecuteAsync(
+            """UPDATE videos SET "Status" = 'Cancelled', "Stage" = 'Render', "CancelRequested" = true, "OutputKey" = NULL WHERE "Id" = @id""", ("id", id)));
         var edited = timeline.DeepClone();
         edited["subtitles"]![0]!["text"] = "Edited after a cancel.";
-        using (var put = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited))
-            Assert.Equal(HttpStatusCode.Accepted, put.StatusCode);
-
-        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(2));
-        Assert.Equal("succeeded", video.GetProperty("status").GetString());
-        var after = await service.GetJsonAsync($"/videos/{id}/timeline");
-        Assert.Equal(1, after.GetProperty("revision").GetInt32());
+        var after = await RenderedAgainAsync(id, edited);
         Assert.Equal("Edited after a cancel.", after.GetProperty("subtitles")[0].GetProperty("text").GetString());
         using var file = await service.Client.GetAsync($"/videos/{id}/file");
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
@@ -102,10 +77,7 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
     [Fact]
     public async Task Of_two_simultaneous_edits_of_one_revision_only_one_is_taken()
     {
-        using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "A blue square was seen at noon. A yellow circle followed." });
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
-        var timeline = JsonNode.Parse((await service.GetJsonAsync($"/videos/{id}/timeline")).GetRawText())!;
+        var (id, timeline) = await FinishedVideoAsync("A blue square was seen at noon. A yellow circle followed.");
         var edits = Enumerable.Range(0, 4).Select(i =>
         {
             var edited = timeline.DeepClone();
@@ -123,5 +95,25 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
         Assert.All(answers.Where(a => a != HttpStatusCode.Accepted), a => Assert.True(a is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, a.ToString()));
         Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
         Assert.Equal(1, (await service.GetJsonAsync($"/videos/{id}/timeline")).GetProperty("revision").GetInt32());
+    }
+
+    /// <summary>Posts an article, waits for its video to succeed and returns the video's id and timeline.</summary>
+    private async Task<(Guid Id, JsonNode Timeline)> FinishedVideoAsync(string text)
+    {
+        using var post = await service.Client.PostAsJsonAsync("/videos", new { text });
+        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+        return (id, JsonNode.Parse((await service.GetJsonAsync($"/videos/{id}/timeline")).GetRawText())!);
+    }
+
+    /// <summary>Sends an edit, expects it taken, waits for the new render and returns the timeline, now revision 1.</summary>
+    private async Task<JsonElement> RenderedAgainAsync(Guid id, JsonNode edited)
+    {
+        using (var put = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited))
+            Assert.Equal(HttpStatusCode.Accepted, put.StatusCode);
+        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+        var after = await service.GetJsonAsync($"/videos/{id}/timeline");
+        Assert.Equal(1, after.GetProperty("revision").GetInt32());
+        return after;
     }
 }

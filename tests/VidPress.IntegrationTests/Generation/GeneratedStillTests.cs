@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using VidPress.Core.Generation;
 using VidPress.Core.Embeddings;
 using VidPress.Core.Media;
@@ -105,18 +104,12 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
         var assetId = Assert.Single(video.GetProperty("generatedStills").EnumerateArray()).GetProperty("assetId").GetGuid();
         var index = timeline.GetProperty("clips").EnumerateArray().ToList().FindIndex(c => c.GetProperty("generated").GetBoolean());
         // Back to where the video job leaves a video for the GPU queue: running, waiting for stills, the clip a fallback.
-        await using (var connection = new NpgsqlConnection(service.Database.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var reset = new NpgsqlCommand($$"""
-                UPDATE videos SET "Status" = 'Running', "Stage" = 'Generation', "OutputKey" = NULL,
-                  "Timeline" = jsonb_set(jsonb_set("Timeline", '{clips,{{index}},generated}', 'false'), '{overlays}',
-                    (SELECT coalesce(jsonb_agg(o), '[]'::jsonb) FROM jsonb_array_elements("Timeline"->'overlays') o WHERE o->>'kind' <> 'generatedLabel'))
-                WHERE "Id" = @id
-                """, connection);
-            reset.Parameters.AddWithValue("id", id);
-            Assert.Equal(1, await reset.ExecuteNonQueryAsync());
-        }
+        Assert.Equal(1, await service.Database.ExecuteAsync($$"""
+            UPDATE videos SET "Status" = 'Running', "Stage" = 'Generation', "OutputKey" = NULL,
+              "Timeline" = jsonb_set(jsonb_set("Timeline", '{clips,{{index}},generated}', 'false'), '{overlays}',
+                (SELECT coalesce(jsonb_agg(o), '[]'::jsonb) FROM jsonb_array_elements("Timeline"->'overlays') o WHERE o->>'kind' <> 'generatedLabel'))
+            WHERE "Id" = @id
+            """, ("id", id)));
         var jobs = service.Factory.Services.GetRequiredService<IBackgroundJobClient>();
         jobs.Enqueue<StillGenerationJob>(j => j.RunAsync(id, CancellationToken.None));
         jobs.Enqueue<StillGenerationJob>(j => j.RunAsync(id, CancellationToken.None));

@@ -146,8 +146,8 @@ public sealed class LibrarySearchTests(MediaLibraryFixture service)
         var path = await PngAsync("white", "circle", 3);
         var id = (await service.AddAsync(path, "white.png")).GetProperty("id").GetGuid();
         // What a failed ingest leaves: the asset failed, with its error, without shots.
-        await service.Database.ScalarAsync<int?>($"update assets set \"Status\" = 'Failed', \"Error\" = 'ffmpeg was killed' where \"Id\" = '{id}'");
-        await service.Database.ScalarAsync<int?>($"delete from shots where \"AssetId\" = '{id}'");
+        Assert.Equal(1, await service.Database.ExecuteAsync("""UPDATE assets SET "Status" = 'Failed', "Error" = 'ffmpeg was killed' WHERE "Id" = @id""", ("id", id)));
+        Assert.Equal(1, await service.Database.ExecuteAsync("""DELETE FROM shots WHERE "AssetId" = @id""", ("id", id)));
 
         using var again = await service.UploadAsync(path, "white-again.png");
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
