@@ -64,6 +64,10 @@ public static class VidPressServices
             .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>()))
             .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
+        services.AddHttpClient(OutboundHttp.WebhookClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(
+                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>(), followRedirects: false))
+            .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
 
         services.AddSingleton<IMediaStorage>(sp =>
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.Kind == StorageKind.S3

@@ -106,7 +106,9 @@ public sealed class WebhookSender(
             request.Headers.Add("webhook-signature", Sign(secret, webhookId, timestamp, body));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(networkOptions.Value.Timeout);
-            using var response = await httpClientFactory.CreateClient(OutboundHttp.ClientName).SendAsync(request, timeout.Token);
+            // Only the status counts: the receiver's body is never read (a broken one could send anything).
+            using var response = await httpClientFactory.CreateClient(OutboundHttp.WebhookClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             delivery.StatusCode = (int)response.StatusCode;
             delivery.Succeeded = response.IsSuccessStatusCode;
             if (!delivery.Succeeded) delivery.Error = $"receiver answered {(int)response.StatusCode}";

@@ -21,7 +21,8 @@ public sealed class MusicLibrary(VidPressDbContext db, IMediaStorage storage, Me
 
     public async Task<(MusicTrack Track, bool Existing)> AddAsync(Guid tenantId, string path, string fileName, string title, IReadOnlyList<string> moods, string? credit, CancellationToken cancellationToken)
     {
-        var sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(File.OpenRead(path), cancellationToken));
+        string sha;
+        await using (var file = File.OpenRead(path)) sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
         var existing = await db.MusicTracks.AsNoTracking().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.Sha256 == sha, cancellationToken);
         if (existing is not null) return (existing, true);
 

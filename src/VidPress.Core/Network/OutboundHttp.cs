@@ -42,14 +42,19 @@ public sealed class BlockedDestinationException(string message) : Exception(mess
 public static class OutboundHttp
 {
     public const string ClientName = "vidpress-outbound";
+    /// <summary>
+    /// The client for webhooks: the same guard, but redirects are not followed. A 301/302 would turn the signed
+    /// POST into a GET without its body, and a 200 to that GET would count as delivered; a 3xx is a failed attempt.
+    /// </summary>
+    public const string WebhookClientName = "vidpress-webhooks";
 
-    public static SocketsHttpHandler CreateHandler(NetworkOptions options, IHostResolver? resolver = null)
+    public static SocketsHttpHandler CreateHandler(NetworkOptions options, IHostResolver? resolver = null, bool followRedirects = true)
     {
         resolver ??= new DnsHostResolver();
         return new SocketsHttpHandler
         {
             UseProxy = false,
-            AllowAutoRedirect = true,
+            AllowAutoRedirect = followRedirects,
             MaxAutomaticRedirections = options.MaxRedirects,
             AutomaticDecompression = DecompressionMethods.All,
             ConnectTimeout = options.Timeout,

@@ -33,6 +33,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
+        // A receiver that moved: POSTs under /moved are redirected (302) to /landed, where a GET would be recorded.
+        app.MapPost("/moved/{**path}", (HttpContext context) => Results.Redirect(receiver.BaseUrl + "/landed"));
+        app.MapGet("/landed", (HttpContext context) =>
+        {
+            receiver._received.Enqueue(new ReceivedWebhook("GET /landed", new Dictionary<string, string>(), "", DateTimeOffset.UtcNow));
+            return Results.Ok();
+        });
         app.MapPost("/{**path}", async (HttpContext context) =>
         {
             using var reader = new StreamReader(context.Request.Body);

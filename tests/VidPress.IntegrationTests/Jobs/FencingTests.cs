@@ -44,7 +44,7 @@ public sealed class FencingFixture : ServiceFixture
             .ConfigureTestServices(s => s.AddSingleton<IBackgroundJobClient>(jobs)));
 
     public async Task<Guid> AddVideoAsync(WebApplicationFactory<Program> host, string text, string resolution = "720p",
-        VideoStatus status = VideoStatus.Queued, VideoStage stage = VideoStage.Queued, double targetSeconds = 0)
+        VideoStatus status = VideoStatus.Queued, VideoStage stage = VideoStage.Queued, double targetSeconds = 0, string callbackPath = "/hooks/fencing")
     {
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
@@ -55,7 +55,7 @@ public sealed class FencingFixture : ServiceFixture
             Request = new VideoRequest
             {
                 Text = text, Language = "en", AspectRatio = "16:9", Resolution = resolution, TargetDurationSeconds = targetSeconds,
-                CallbackUrl = Webhooks.BaseUrl + "/hooks/fencing",
+                CallbackUrl = Webhooks.BaseUrl + callbackPath,
             },
             CreatedAt = now, UpdatedAt = now, FinishedAt = status == VideoStatus.Succeeded ? now : null,
         };
@@ -171,6 +171,26 @@ public sealed class FencingTests(FencingFixture service)
         var hook = Assert.Single(JobTests.WebhooksFor(service.Webhooks, id));
         Assert.Equal(WebhookSender.WebhookIdFor(id, WebhookEvents.VideoSucceeded), hook.Headers["webhook-id"]);
         Assert.Equal(1L, await service.Database.ScalarAsync<long>($"""SELECT count(*) FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
+    }
+
+    /// <summary>
+    /// A receiver that answers 302: following it would turn the signed POST into a GET without its body, and a 200
+    /// to that GET would count as delivered. The attempt fails instead, and nothing but the POST reaches the receiver.
+    /// </summary>
+    [Fact]
+    public async Task A_redirecting_receiver_is_a_failed_attempt_and_the_redirect_is_not_followed()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs);
+        var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done, callbackPath: "/moved/hooks");
+        await using (var scope = host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, 1, CancellationToken.None);
+
+        Assert.DoesNotContain(service.Webhooks.Received, w => w.Path == "GET /landed");
+        Assert.Equal("receiver answered 302", await service.Database.ScalarAsync<string>($"""SELECT "Error" FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
+        Assert.False(await service.Database.ScalarAsync<bool>($"""SELECT "Succeeded" FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
+        // The next attempt is scheduled, as for any failed one.
+        Assert.Contains(jobs.Webhooks(id), j => j.Args[2] is 2);
     }
 
     [Fact]
