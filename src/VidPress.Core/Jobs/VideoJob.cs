@@ -271,6 +271,9 @@ public sealed class VideoJob(
         var keys = (renders ?? []).Select((r, n) => n == 0
             ? (Video: StorageKeys.Output(video.TenantId, video.Id), Poster: StorageKeys.Poster(video.TenantId, video.Id))
             : (Video: StorageKeys.OutputIn(video.TenantId, video.Id, r.Format), Poster: StorageKeys.PosterIn(video.TenantId, video.Id, r.Format))).ToList();
+        // What the row holds until the publish commits: restored if storing the files fails, so that the failure
+        // is handled as the failure of an unpublished video (retried, or failed for good on the last attempt).
+        var before = (video.OutputKey, video.PosterKey, video.DurationSeconds, video.RenderSeconds, video.Outputs, video.Status, video.Stage, video.Progress, video.Error, video.FinishedAt);
         if (renders is { Count: > 0 })
         {
             var primary = renders[0].Rendered;
@@ -287,17 +290,29 @@ public sealed class VideoJob(
         video.FinishedAt = clock.GetUtcNow();
         cancellationToken.ThrowIfCancellationRequested();
         // Not cancellable once the row is held: a cancel request that arrives now waits for the commit and finds the video done.
-        var published = await TrySaveFencedAsync(video, async () =>
+        bool published;
+        try
         {
-            if (renders is null) return;
-            // A transaction retried after a lost commit finds the files already moved.
-            for (var n = 0; n < renders.Count; n++)
+            published = await TrySaveFencedAsync(video, async () =>
             {
-                var rendered = renders[n].Rendered;
-                if (File.Exists(rendered.PosterPath)) await storage.ImportFileAsync(keys[n].Poster, rendered.PosterPath, CancellationToken.None);
-                if (File.Exists(rendered.VideoPath)) await storage.ImportFileAsync(keys[n].Video, rendered.VideoPath, CancellationToken.None);
-            }
-        }, CancellationToken.None);
+                if (renders is null) return;
+                // A transaction retried after a lost commit finds the files already moved.
+                for (var n = 0; n < renders.Count; n++)
+                {
+                    var rendered = renders[n].Rendered;
+                    if (File.Exists(rendered.PosterPath)) await storage.ImportFileAsync(keys[n].Poster, rendered.PosterPath, CancellationToken.None);
+                    if (File.Exists(rendered.VideoPath)) await storage.ImportFileAsync(keys[n].Video, rendered.VideoPath, CancellationToken.None);
+                }
+            }, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Nothing was committed (storage refused a file, or the database the commit): the video is not published.
+            // Files already stored stay under their keys, which the next publish overwrites; they are not deleted, as
+            // a commit that went through but was not acknowledged would then lose a published video's files.
+            (video.OutputKey, video.PosterKey, video.DurationSeconds, video.RenderSeconds, video.Outputs, video.Status, video.Stage, video.Progress, video.Error, video.FinishedAt) = before;
+            throw;
+        }
         if (!published) throw new RunStoppedException();
         await HandOverToWebhookAsync(video);
     }

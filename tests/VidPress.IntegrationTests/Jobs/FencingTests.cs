@@ -99,6 +99,30 @@ public sealed class FencingTests(FencingFixture service)
         Assert.Empty(JobTests.ScratchFolders(service.StorageRoot, id));
     }
 
+    /// <summary>
+    /// Storage refusing the finished MP4 on the last attempt: the publish is rolled back, and the video fails
+    /// with the reason and a video.failed webhook, instead of staying "running" with no job left to end it.
+    /// </summary>
+    [Fact]
+    public async Task A_publish_that_storage_refuses_on_the_last_attempt_fails_the_video_and_tells_the_webhook()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs);
+        var id = await service.AddVideoAsync(host, ShortArticle);
+        // Two runs before this one used their tokens: this run is the last attempt.
+        Assert.Equal(1, await service.Database.ExecuteAsync("""UPDATE videos SET "Attempt" = 2 WHERE "Id" = @id""", ("id", id)));
+        // A folder stands where the MP4 would be stored, so storing it fails.
+        Directory.CreateDirectory(Path.Combine(service.StorageRoot, "tenants", Tenant.DefaultId.ToString("N"), "videos", id.ToString("N"), "video.mp4", "in-the-way"));
+
+        await FencingFixture.RunJobAsync(host, id);
+
+        var row = await JobTests.ReadAsync(service.Database.ConnectionString, id);
+        Assert.Equal(("Failed", 3), (row.Status, row.Attempt));
+        Assert.Null(row.OutputKey);
+        Assert.Contains("render failed", await service.Database.ScalarAsync<string>($"""SELECT "Error" FROM videos WHERE "Id" = '{id}'"""), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(WebhookEvents.VideoFailed, Assert.Single(jobs.Webhooks(id)).Args[1]);
+    }
+
     [Fact]
     public async Task A_run_whose_token_is_taken_mid_render_kills_its_ffmpeg_and_publishes_nothing()
     {
