@@ -74,14 +74,16 @@ public sealed class VideoRenderer(
         var posterAt = Math.Min(_options.PosterAtSeconds, duration / 2);
         var posterSegment = segments.Select((s, i) => (Start: SegmentStart(s), Index: i)).Last(s => s.Index == 0 || s.Start <= posterAt);
         var poster = TimedAsync(TakePosterAsync(pictures[posterSegment.Index], posterAt - posterSegment.Start), "poster");
+        Task[] runs = [sound, poster, .. pictures];
         try
         {
-            await Task.WhenAll([sound, poster, .. pictures]);
+            await Task.WhenAll(runs);
         }
         catch
         {
-            // One failed run stops the others instead of letting them draw for nothing.
-            await failed.CancelAsync();
+            // The runs the first failure stopped (see TimedAsync) end cancelled; the failure itself is what to report.
+            if (runs.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
             throw;
         }
 
@@ -98,7 +100,18 @@ public sealed class VideoRenderer(
 
         async Task<T> TimedAsync<T>(Task<T> task, string step)
         {
-            var result = await task;
+            T result;
+            try
+            {
+                result = await task;
+            }
+            catch
+            {
+                // One failed run stops the others at once instead of letting them draw for nothing (Task.WhenAll
+                // would only report it when the slowest had finished).
+                await failed.CancelAsync();
+                throw;
+            }
             lock (steps) steps.Add(F($"{step} done at {stopwatch.Elapsed.TotalSeconds:0.0} s"));
             return result;
         }

@@ -160,4 +160,31 @@ public sealed class RenderingTests(RenderingFixture media) : IClassFixture<Rende
         // The line break was honoured: the two parts are on separate lines.
         Assert.DoesNotContain("new second", text);
     }
+
+    /// <summary>
+    /// A segment whose source cannot be read fails at once; the other segment, a long card at a slow preset, is
+    /// stopped then rather than drawn to its end, and the error reported is the failed segment's, not the stop's.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_segment_stops_the_others_and_is_the_error_reported()
+    {
+        var broken = Path.Combine(media.Folder, "broken.mp4");
+        await File.WriteAllTextAsync(broken, "not a video at all");
+        var timeline = RenderingFixture.Timeline(1920, 1080, [RenderingFixture.Shot(0, 20), RenderingFixture.Card(20, 40, "A long card")]);
+        using var scratch = new ScratchFolder(media.Folder, "render-fail");
+        var renderer = media.Renderer("slow", segments: 2);
+
+        var failure = await Assert.ThrowsAsync<ToolFailedException>(() =>
+            renderer.RenderAsync(timeline, new RenderTarget(1920, 1080), [new ClipSource(broken, false), null], media.Narration, null, scratch, null, CancellationToken.None));
+
+        Assert.Contains("segment 0 failed", failure.Message);
+        // The card's segment was stopped: its file, if started at all, is not a finished video of 20 s.
+        var card = Path.Combine(scratch.Path, "segment-001.mp4");
+        if (File.Exists(card))
+        {
+            var probe = await ToolProcess.RunAsync("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", card], TimeSpan.FromMinutes(1));
+            Assert.False(probe.ExitCode == 0 && double.TryParse(probe.StandardOutputText.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 19,
+                $"the card's segment was drawn to its end: {probe.StandardOutputText.Trim()}");
+        }
+    }
 }
