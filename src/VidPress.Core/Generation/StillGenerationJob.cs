@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VidPress.Core.Data;
 using VidPress.Core.Jobs;
@@ -15,7 +16,7 @@ namespace VidPress.Core.Generation;
 /// </summary>
 public sealed class StillGenerationJob(
     VidPressDbContext db,
-    StillGenerator generator,
+    IServiceProvider services,
     TimelineBuilder timelines,
     IMediaStorage storage,
     IBackgroundJobClient jobs,
@@ -34,15 +35,29 @@ public sealed class StillGenerationJob(
         for (var i = 0; i < timeline.Clips.Count; i++)
         {
             var clip = timeline.Clips[i];
-            if (!clip.Fallback || clip.Generated) continue;
+            if (!clip.Fallback || clip.Generated || clip.GenerationError is not null) continue;
+            // Cancelled meanwhile: no more pictures; the video job, handed the video back below, settles the cancel.
+            if (await db.Videos.AsNoTracking().AnyAsync(v => v.Id == videoId && v.CancelRequested, cancellationToken)) break;
             var prompt = string.Format(System.Globalization.CultureInfo.InvariantCulture, options.Value.PromptTemplate, Subject(clip));
             // The still's asset id, like its seed, follows the video, the clip and the prompt: a rerun, or a second
             // copy of this job (Hangfire runs a job at least once), finds the still made before instead of making
             // another asset, and a run that dies between two clips leaves stills with their rows, never files alone.
             var assetId = AssetIdOf(video.Id, i, prompt);
-            if (!await db.Assets.AsNoTracking().AnyAsync(a => a.Id == assetId, cancellationToken))
-                assetId = await GenerateAsync(video, clip, i, prompt, assetId, cancellationToken);
-            timeline = timelines.UseGeneratedStill(timeline, i, assetId);
+            try
+            {
+                if (!await db.Assets.AsNoTracking().AnyAsync(a => a.Id == assetId, cancellationToken))
+                    assetId = await GenerateAsync(video, clip, i, prompt, assetId, cancellationToken);
+                timeline = timelines.UseGeneratedStill(timeline, i, assetId);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not DbUpdateException and not Npgsql.NpgsqlException)
+            {
+                // Stills are an extra: a model that does not load or a GPU that fails leaves the title card, with the
+                // reason on the clip, and the video is still made. (Failing the job would leave the video waiting here.)
+                logger.LogError(e, "No still for video {VideoId} clip {Clip}; it stays a title card", videoId, i);
+                var clips = timeline.Clips.ToArray();
+                clips[i] = clip with { GenerationError = e.Message };
+                timeline = timeline with { Clips = clips };
+            }
         }
         // Only a video still waiting for its stills takes the timeline: a late copy of this job must not
         // change one that is being (or has been) rendered.
@@ -58,6 +73,8 @@ public sealed class StillGenerationJob(
     /// <returns>The still's asset: <paramref name="assetId"/>, or the tenant's asset that already holds the same picture.</returns>
     private async Task<Guid> GenerateAsync(Video video, TimelineClip clip, int index, string prompt, Guid assetId, CancellationToken cancellationToken)
     {
+        // Resolved here, not injected: a generator that cannot load fails this clip, not the job's activation.
+        var generator = services.GetRequiredService<StillGenerator>();
         // The seed follows the video and clip, so a rerun draws the same picture.
         var still = generator.Generate(new StillRequest(prompt) { Seed = SeedOf(video.Id, index) }, cancellationToken);
         var key = StorageKeys.AssetOriginal(video.TenantId, assetId, ".png");

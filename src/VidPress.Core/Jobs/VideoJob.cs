@@ -319,7 +319,7 @@ public sealed class VideoJob(
 
     private async Task<bool> NeedsGeneratedStillsAsync(Video video, CancellationToken cancellationToken)
     {
-        if (!generation.Value.Enabled || video.Timeline!.Clips.All(c => !c.Fallback || c.Generated)) return false;
+        if (!generation.Value.Enabled || video.Timeline!.Clips.All(c => !c.Fallback || c.Generated || c.GenerationError is not null)) return false;
         return video.Request.GenerateStills
             ?? await db.Tenants.Where(t => t.Id == video.TenantId).Select(t => t.GenerationEnabled).SingleAsync(cancellationToken);
     }

@@ -88,6 +88,8 @@ public sealed record TimelineClip
     public bool Fallback { get; init; }
     /// <summary>True when the picture is AI-generated; the renderer labels it on screen (v2).</summary>
     public bool Generated { get; init; }
+    /// <summary>Why the still asked for this fallback clip could not be generated; the clip stays a title card (v2).</summary>
+    public string? GenerationError { get; init; }
     /// <summary>How this clip comes in from the one before: a cut, or a crossfade centred on <see cref="Start"/> (v2).</summary>
     public Transition TransitionIn { get; init; } = Transition.Cut;
     [JsonIgnore] public double Duration => End - Start;

@@ -12,13 +12,15 @@ using VidPress.IntegrationTests.Infrastructure;
 namespace VidPress.IntegrationTests.Generation;
 
 /// <summary>A library with only a red circle, and a fallback threshold that nothing else passes.</summary>
-public sealed class SmallLibraryFixture : ServiceFixture
+public class SmallLibraryFixture : ServiceFixture
 {
+    protected virtual string GenerationModelPath => Repository.Path("models", "tiny-sd");
+
     protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
     {
         ["Timeline:MinimumShotScore"] = "0.8",
         ["Generation:Enabled"] = "true",
-        ["Generation:ModelPath"] = Repository.Path("models", "tiny-sd"),
+        ["Generation:ModelPath"] = GenerationModelPath,
         ["Jobs:Queues:0"] = "render",
         ["Jobs:Queues:1"] = "default",
         ["Jobs:Queues:2"] = "gpu",
@@ -133,5 +135,45 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
         Assert.Equal("titleCard", fallback.GetProperty("kind").GetString());
         Assert.True(fallback.GetProperty("fallback").GetBoolean());
         Assert.Empty(video.GetProperty("generatedStills").EnumerateArray());
+    }
+}
+
+/// <summary>The same library, with a diffusion model folder that does not load (its files are not models).</summary>
+public sealed class BrokenModelFixture : SmallLibraryFixture
+{
+    protected override string GenerationModelPath
+    {
+        get
+        {
+            var folder = Path.Combine(StorageRoot, "broken-sd");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "model_index.json"), "{ this is not json");
+            return folder;
+        }
+    }
+}
+
+public sealed class FailedGenerationTests(BrokenModelFixture service) : IClassFixture<BrokenModelFixture>
+{
+    /// <summary>
+    /// Stills are an extra: a generator that cannot load leaves the sentence's title card, says why on the clip,
+    /// and the video is delivered (the job's failures used to leave the video running at generation for good).
+    /// </summary>
+    [Fact]
+    public async Task A_generator_that_fails_leaves_the_title_card_with_the_reason_and_the_video_is_made()
+    {
+        using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "A red circle rose over the city. Then a green triangle appeared.", generateStills = true });
+        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
+        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
+        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+
+        var timeline = await service.GetJsonAsync($"/videos/{id}/timeline");
+        var fallback = timeline.GetProperty("clips").EnumerateArray().Single(c => c.GetProperty("sentenceIndex").GetInt32() == 1);
+        Assert.Equal("titleCard", fallback.GetProperty("kind").GetString());
+        Assert.False(fallback.GetProperty("generated").GetBoolean());
+        Assert.False(string.IsNullOrWhiteSpace(fallback.GetProperty("generationError").GetString()));
+        Assert.Empty(video.GetProperty("generatedStills").EnumerateArray());
+        Assert.Equal(0L, await service.Database.ScalarAsync<long>($"select count(*) from assets where \"Description\" like 'Generated for video {id}%'"));
     }
 }

@@ -1,6 +1,6 @@
 // The ops dashboard: plain JavaScript against the public REST API, polling once a second.
 (() => {
-  const state = { key: localStorage.getItem('vidpress.apiKey') || '', selected: null, timer: null };
+  const state = { key: localStorage.getItem('vidpress.apiKey') || '', selected: null, timer: null, polling: false };
   const $ = (s) => document.querySelector(s);
   const text = (v) => document.createTextNode(v == null ? '' : String(v));
   const el = (tag, attrs = {}, ...children) => {
@@ -46,7 +46,10 @@
 
   async function refreshDetail(force) {
     if (!state.selected) return;
-    const v = await api(`/videos/${state.selected}`);
+    const wanted = state.selected;
+    const v = await api(`/videos/${wanted}`);
+    // Another video was picked while this one loaded: its own refresh draws the panel.
+    if (state.selected !== wanted) return;
     $('#detail').hidden = false;
     $('#detail-title').textContent = v.title || v.id;
     $('#detail-meta').textContent = `${v.status} · ${v.stage} · ${v.aspectRatio} ${v.resolution}` + (v.renderSeconds ? ` · rendered in ${v.renderSeconds} s` : '');
@@ -63,12 +66,15 @@
     if (!force && state.timelineVersion === timelineVersion) { /* unchanged */ } else if (v.links.timeline) {
       state.timelineVersion = timelineVersion;
       const t = await api(v.links.timeline);
+      if (state.selected !== wanted) return;
       $('#detail-timeline').replaceChildren(...t.clips.map((c) => el('li', {},
         `${c.start.toFixed(1)}–${c.end.toFixed(1)} s  `, el('span', { class: 'kind' }, c.kind), `  ${c.assetTitle || c.cardText || ''}`,
-        c.score ? el('span', { class: 'kind' }, `  score ${c.score.toFixed(2)}`) : '')));
+        c.score ? el('span', { class: 'kind' }, `  score ${c.score.toFixed(2)}`) : '',
+        c.generationError ? el('span', { class: 'error' }, `  no generated still: ${c.generationError}`) : '')));
     } else { state.timelineVersion = timelineVersion; $('#detail-timeline').replaceChildren(); }
     try {
       const deliveries = await api(`/videos/${v.id}/deliveries`);
+      if (state.selected !== wanted) return;
       if (deliveries.length === 0) {
         $('#deliveries tbody').replaceChildren(el('tr', {}, el('td', { colspan: 4, class: 'kind' }, 'none (no callbackUrl, or not finished)')));
         return;
@@ -80,11 +86,15 @@
   }
 
   async function tick() {
+    // A slow service must not pile polls up: one at a time, the next second's skipped while one runs.
+    if (state.polling) return;
+    state.polling = true;
     try {
       renderJobs(await api('/videos?limit=50'));
       await refreshDetail(false);
       if (!$('#notice').textContent.startsWith('This service')) notice('');
     } catch (e) { if (e.message !== 'unauthorised') notice(`Cannot reach the service: ${e.message}`); }
+    finally { state.polling = false; }
   }
 
   // Thumbnails need the API key like everything else, which an <img src> cannot send: fetch, then show the blob.
@@ -93,7 +103,11 @@
     const img = el('img', { alt });
     fetch(url, { headers: state.key ? { 'X-Api-Key': state.key } : {} })
       .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((blob) => { img.src = URL.createObjectURL(blob); })
+      .then((blob) => {
+        // Once drawn, the picture no longer needs its blob URL: released, so repeated searches do not hold every thumbnail.
+        img.addEventListener('load', () => URL.revokeObjectURL(img.src), { once: true });
+        img.src = URL.createObjectURL(blob);
+      })
       .catch(() => img.classList.add('broken'));
     return img;
   }
