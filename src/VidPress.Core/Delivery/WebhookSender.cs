@@ -78,6 +78,15 @@ public sealed class WebhookSender(
         var video = await db.Videos.AsNoTracking().SingleAsync(v => v.Id == videoId, cancellationToken);
         var url = video.Request.CallbackUrl;
         if (string.IsNullOrEmpty(url)) return new WebhookOutcome(0, false);
+        // The event is about the video as it ended. A retry that finds it no longer so (an editor re-rendering a
+        // succeeded video, a failed one retried) has nothing true to say: the new outcome sends its own event, and
+        // this one, sent now, would carry the new run's state under an event that did not happen.
+        var ended = eventType == WebhookEvents.VideoSucceeded ? VideoStatus.Succeeded : VideoStatus.Failed;
+        if (video.Status != ended)
+        {
+            logger.LogInformation("Webhook {EventType} of video {VideoId} dropped: the video is {Status} now", eventType, video.Id, video.Status);
+            return new WebhookOutcome(0, false);
+        }
 
         var webhookId = WebhookIdFor(video.Id, eventType, video.Timeline?.Revision ?? 0);
         // A job that runs twice (Hangfire runs at least once) must not deliver an event the receiver already has.

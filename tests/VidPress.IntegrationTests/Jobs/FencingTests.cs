@@ -198,6 +198,35 @@ public sealed class FencingTests(FencingFixture service)
     }
 
     /// <summary>
+    /// A video.succeeded whose first attempt failed, then the video re-rendered (an editor's timeline edit queues it
+    /// again): the retry has no true event to send and is dropped, with no further retries; the re-render's own
+    /// outcome will send its event.
+    /// </summary>
+    [Fact]
+    public async Task A_webhook_retry_for_a_video_queued_again_is_dropped()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs);
+        var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
+        async Task DeliverAsync(int attempt)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, attempt, CancellationToken.None);
+        }
+        service.Webhooks.FailNext(1);
+        await DeliverAsync(1);
+        Assert.Contains(jobs.Webhooks(id), j => j.Args[2] is 2);
+
+        Assert.Equal(1, await service.Database.ExecuteAsync("""UPDATE videos SET "Status" = 'Queued', "Stage" = 'Render' WHERE "Id" = @id""", ("id", id)));
+        var sent = JobTests.WebhooksFor(service.Webhooks, id).Count;
+        await DeliverAsync(2);
+
+        Assert.Equal(sent, JobTests.WebhooksFor(service.Webhooks, id).Count);
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"""SELECT count(*) FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
+        Assert.DoesNotContain(jobs.Webhooks(id), j => j.Args[2] is 3);
+    }
+
+    /// <summary>
     /// A receiver that answers 302: following it would turn the signed POST into a GET without its body, and a 200
     /// to that GET would count as delivered. The attempt fails instead, and nothing but the POST reaches the receiver.
     /// </summary>
