@@ -355,6 +355,9 @@ namespace VidPress.Migrations.Migrations
                     b.Property<int>("Attempt")
                         .HasColumnType("integer");
 
+                    b.Property<int>("AttemptsBefore")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("CancelRequested")
                         .HasColumnType("boolean");
 

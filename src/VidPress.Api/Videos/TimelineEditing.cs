@@ -64,6 +64,8 @@ public static class TimelineEditing
             video.Error = null;
             // A cancelled video's flag would stop the new run before it starts.
             video.CancelRequested = false;
+            // The re-render's runs are counted afresh against Jobs:MaxAttempts.
+            video.AttemptsBefore = video.Attempt;
             video.FinishedAt = null;
             video.UpdatedAt = clock.GetUtcNow();
             await db.SaveChangesAsync(ct);

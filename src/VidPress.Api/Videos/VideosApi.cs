@@ -371,6 +371,8 @@ public static class VideosApi
                     .SetProperty(v => v.Progress, 0)
                     .SetProperty(v => v.Error, (string?)null)
                     .SetProperty(v => v.CancelRequested, false)
+                    // A new making of the video: its runs are counted afresh against Jobs:MaxAttempts.
+                    .SetProperty(v => v.AttemptsBefore, v => v.Attempt)
                     .SetProperty(v => v.FinishedAt, (DateTimeOffset?)null)
                     .SetProperty(v => v.UpdatedAt, now), ct);
             var video = await Find(db, tenant, id, ct);

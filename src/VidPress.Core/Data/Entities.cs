@@ -89,6 +89,11 @@ public sealed class Video
     public string? Error { get; set; }
     /// <summary>Counts job runs and doubles as the fencing token: only the run holding the latest value may publish.</summary>
     public int Attempt { get; set; }
+    /// <summary>
+    /// <see cref="Attempt"/> when the current making of the video began (0; a retry or a timeline edit sets it):
+    /// the runs it may take before failing for good are counted from here, not from the video's first run.
+    /// </summary>
+    public int AttemptsBefore { get; set; }
     public bool CancelRequested { get; set; }
     /// <summary>The caller's Idempotency-Key and a hash of the request it came with.</summary>
     public string? IdempotencyKey { get; set; }

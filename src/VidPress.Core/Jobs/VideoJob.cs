@@ -18,7 +18,10 @@ namespace VidPress.Core.Jobs;
 
 public sealed class JobOptions
 {
-    /// <summary>Attempts of a video job before it is failed for good (Hangfire retries in between).</summary>
+    /// <summary>
+    /// Runs of a video job before it is failed for good (Hangfire retries in between), counted from the video's
+    /// creation, its last retry or its last timeline edit.
+    /// </summary>
     public int MaxAttempts { get; set; } = 3;
     public int CandidatesPerSentence { get; set; } = 8;
     /// <summary>How often a running job looks for a cancel request or a newer run of the same video.</summary>
@@ -85,7 +88,7 @@ public sealed class VideoJob(
             if (e is RunStoppedException) return;
             // Published, or about to be: only the hand-over to the webhook is left, and a retried run settles it.
             if (video.Status == VideoStatus.Succeeded) throw;
-            if (!(e is VideoInputException or MediaRejectedException || (_token >= _options.MaxAttempts && e is not OperationCanceledException))) throw;
+            if (!(e is VideoInputException or MediaRejectedException || (_token - video.AttemptsBefore >= _options.MaxAttempts && e is not OperationCanceledException))) throw;
             logger.LogWarning(e, "Video {VideoId} failed at {Stage}", video.Id, video.Stage);
             video.Error = e is VideoInputException or MediaRejectedException ? e.Message : $"{video.Stage} failed: {e.Message}";
             video.Status = VideoStatus.Failed;

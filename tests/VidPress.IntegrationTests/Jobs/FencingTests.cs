@@ -1,3 +1,4 @@
+using System.Net;
 using System.Collections.Concurrent;
 using Hangfire;
 using Hangfire.Common;
@@ -121,6 +122,35 @@ public sealed class FencingTests(FencingFixture service)
         Assert.Null(row.OutputKey);
         Assert.Contains("render failed", await service.Database.ScalarAsync<string>($"""SELECT "Error" FROM videos WHERE "Id" = '{id}'"""), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(WebhookEvents.VideoFailed, Assert.Single(jobs.Webhooks(id)).Args[1]);
+    }
+
+    /// <summary>
+    /// A video that failed for good after three runs and is then retried gets three runs again: a transient failure
+    /// on the retry's first run is left to Hangfire's retry (the job throws, the video stays running), not final.
+    /// </summary>
+    [Fact]
+    public async Task A_retried_video_gets_its_attempts_afresh()
+    {
+        var jobs = new RecordingJobClient();
+        await using var host = service.Host(jobs);
+        var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Failed, stage: VideoStage.Done);
+        Assert.Equal(1, await service.Database.ExecuteAsync("""UPDATE videos SET "Attempt" = 3, "Error" = 'render failed' WHERE "Id" = @id""", ("id", id)));
+        using (var retry = await service.Client.PostAsync($"/videos/{id}/retry", null))
+            Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+
+        // Storage refuses the MP4 once (a folder stands where it goes): the fourth run ever, the retry's first.
+        var blocker = Path.Combine(service.StorageRoot, "tenants", Tenant.DefaultId.ToString("N"), "videos", id.ToString("N"), "video.mp4");
+        Directory.CreateDirectory(Path.Combine(blocker, "in-the-way"));
+        await Assert.ThrowsAnyAsync<IOException>(() => FencingFixture.RunJobAsync(host, id));
+        var row = await JobTests.ReadAsync(service.Database.ConnectionString, id);
+        Assert.Equal(("Running", 4), (row.Status, row.Attempt));
+
+        // Hangfire's retry, storage working again: the video is made.
+        Directory.Delete(blocker, recursive: true);
+        await FencingFixture.RunJobAsync(host, id);
+        row = await JobTests.ReadAsync(service.Database.ConnectionString, id);
+        Assert.Equal(("Succeeded", 5), (row.Status, row.Attempt));
+        Assert.Equal(WebhookEvents.VideoSucceeded, Assert.Single(jobs.Webhooks(id)).Args[1]);
     }
 
     [Fact]
