@@ -68,7 +68,8 @@ public sealed class ScratchFolder : IDisposable
 
 public sealed class LocalDiskStorage(IOptions<StorageOptions> options) : IMediaStorage
 {
-    private readonly string _root = Path.GetFullPath(options.Value.Root);
+    // Without a trailing separator ("/data/media/" is the same root as "/data/media"), or every key would be refused.
+    private readonly string _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Value.Root));
 
     public async Task SaveAsync(string key, Stream content, CancellationToken cancellationToken = default)
     {
