@@ -69,6 +69,8 @@ public static class VidPressServices
                 sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>(), followRedirects: false))
             .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
 
+        // Bounded local disk on every host that runs: dead runs' scratch folders, unused S3 copies.
+        services.AddHostedService<LocalFilesSweeper>();
         services.AddSingleton<IMediaStorage>(sp =>
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.Kind == StorageKind.S3
                 ? ActivatorUtilities.CreateInstance<S3MediaStorage>(sp)

@@ -13,6 +13,14 @@ public sealed class StorageOptions
     /// </summary>
     public string Root { get; set; } = "media";
     public S3StorageOptions S3 { get; set; } = new();
+    /// <summary>
+    /// Scratch folders untouched this long are removed (<see cref="LocalFilesSweeper"/>): those of runs that died
+    /// (a killed worker, a lost machine). Far longer than any ingest or render may take.
+    /// </summary>
+    public TimeSpan ScratchMaxAge { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>With S3, local copies not used this long are dropped from the cache (fetched again when needed).</summary>
+    public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromDays(7);
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 }
 
 public sealed class S3StorageOptions

@@ -85,7 +85,12 @@ public sealed class S3MediaStorage : IMediaStorage, IDisposable
         {
             throw new FileNotFoundException($"Media '{key}' is missing from storage.", key, e);
         }
-        if (File.Exists(cached) && File.Exists(etagFile) && await File.ReadAllTextAsync(etagFile, cancellationToken) == etag) return cached;
+        if (File.Exists(cached) && File.Exists(etagFile) && await File.ReadAllTextAsync(etagFile, cancellationToken) == etag)
+        {
+            // Marks the copy as used: the sweeper drops copies unused for Storage:CacheMaxAge.
+            File.SetLastWriteTimeUtc(etagFile, DateTime.UtcNow);
+            return cached;
+        }
 
         Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
         var partial = cached + ".partial-" + Guid.NewGuid().ToString("N");
