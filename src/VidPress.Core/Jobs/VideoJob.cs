@@ -369,12 +369,18 @@ public sealed class VideoJob(
         var assetIds = timeline.Clips.Where(c => c.AssetId is not null).Select(c => c.AssetId!.Value).Distinct().ToList();
         var assets = await db.Assets.AsNoTracking().Where(a => a.TenantId == video.TenantId && assetIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, cancellationToken);
         var sources = new List<ClipSource?>();
+        var now = clock.GetUtcNow();
         foreach (var clip in timeline.Clips)
         {
-            if (clip.AssetId is { } id && assets.TryGetValue(id, out var asset))
-                sources.Add(new ClipSource(await storage.GetLocalPathAsync(asset.StorageKey, cancellationToken), asset.Kind == AssetKind.Image));
-            else
-                sources.Add(null);
+            if (clip.AssetId is not { } id) { sources.Add(null); continue; }
+            // Picked when it was usable, but the render may come later (a retry, a re-render): footage whose licence
+            // has run out or that was deleted is never published, and never quietly replaced. The editor swaps it
+            // (PUT /videos/{id}/timeline) and the video renders again.
+            if (!assets.TryGetValue(id, out var asset))
+                throw new VideoInputException($"The shot at {clip.Start:0.0} s comes from asset {id}, which has been deleted from the library; replace it in the timeline.");
+            if (asset.ExpiresAt is { } expiry && expiry <= now)
+                throw new VideoInputException($"The licence of \"{asset.Title}\" ({id}), used at {clip.Start:0.0} s, expired on {expiry:yyyy-MM-dd HH:mm} UTC; replace it in the timeline.");
+            sources.Add(new ClipSource(await storage.GetLocalPathAsync(asset.StorageKey, cancellationToken), asset.Kind == AssetKind.Image));
         }
         var narrationPath = await storage.GetLocalPathAsync(timeline.NarrationKey, cancellationToken);
         var lastWrite = DateTimeOffset.MinValue;

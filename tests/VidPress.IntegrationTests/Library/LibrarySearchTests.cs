@@ -162,6 +162,36 @@ public sealed class LibrarySearchTests(MediaLibraryFixture service)
         Assert.Equal(HttpStatusCode.OK, third.StatusCode);
     }
 
+    /// <summary>
+    /// A shot picked while its licence ran is not published after the licence ends, nor after its asset is deleted:
+    /// a later render (here a retry) fails the video with the reason and the time, for an editor to swap the shot.
+    /// </summary>
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("deleted")]
+    public async Task A_render_after_a_shots_licence_ended_or_its_asset_went_fails_with_the_reason(string what)
+    {
+        var id = (await service.AddAsync(await PngAsync("black", "circle", 4 + what.Length), $"{what}.png", new Dictionary<string, string> { ["title"] = $"pinned {what}" })).GetProperty("id").GetGuid();
+        using var post = await service.Client.PostAsJsonAsync("/videos", new { script = new[] { new { text = "A dark circle was seen at dawn.", assetId = id } } });
+        var videoId = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        Assert.Equal("succeeded", (await service.WaitForVideoAsync(videoId, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
+
+        if (what == "expired")
+            Assert.Equal(1, await service.Database.ExecuteAsync("""UPDATE assets SET "ExpiresAt" = now() - interval '1 hour' WHERE "Id" = @id""", ("id", id)));
+        else
+            using (var delete = await service.Client.DeleteAsync($"/library/assets/{id}")) Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        // Rendered again later: a retry keeps the timeline and renders it.
+        Assert.Equal(1, await service.Database.ExecuteAsync("""UPDATE videos SET "Status" = 'Failed', "Stage" = 'Done', "OutputKey" = NULL WHERE "Id" = @id""", ("id", videoId)));
+        using (var retry = await service.Client.PostAsync($"/videos/{videoId}/retry", null)) Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+
+        var video = await service.WaitForVideoAsync(videoId, TimeSpan.FromMinutes(3));
+        Assert.Equal("failed", video.GetProperty("status").GetString());
+        var error = video.GetProperty("error").GetString()!;
+        Assert.Contains(what == "expired" ? "licence" : "deleted", error);
+        Assert.Contains(id.ToString(), error);
+        Assert.Contains("replace it in the timeline", error);
+    }
+
     [Fact]
     public async Task Delete_removes_rows_and_files()
     {
