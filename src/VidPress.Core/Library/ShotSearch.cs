@@ -40,8 +40,43 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
         VectorSearchAsync(new LibraryFilter(tenantId, clock.GetUtcNow()), QueryPhrases.For(text, Languages.Detect(text)), limit, cancellationToken);
 
     /// <summary>Shots for a script sentence, searched by its anchor points and keywords before its text.</summary>
-    public Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, ScriptSentence sentence, string language, int limit, CancellationToken cancellationToken) =>
-        VectorSearchAsync(new LibraryFilter(tenantId, clock.GetUtcNow()), QueryPhrases.For(sentence, language), limit, cancellationToken);
+    public async Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, ScriptSentence sentence, string language, int limit, CancellationToken cancellationToken)
+    {
+        var filter = new LibraryFilter(tenantId, clock.GetUtcNow());
+        var phrases = QueryPhrases.For(sentence, language);
+        // The editor's choice stands instead of the search, unless the asset can no longer be used (then searched as usual).
+        if (sentence.PinnedAssetId is { } pinned && await PinnedCandidatesAsync(filter, pinned, phrases, limit, cancellationToken) is { Count: > 0 } chosen)
+            return chosen;
+        return await VectorSearchAsync(filter, phrases, limit, cancellationToken);
+    }
+
+    /// <summary>What <see cref="ShotCandidate.MatchedPhrase"/> says of a shot of an asset the caller pinned to the sentence.</summary>
+    public const string PinnedPhrase = "(pinned by the editor)";
+
+    /// <summary>
+    /// The shots of an asset the caller pinned to a sentence, each at its usable keyframe nearest to the sentence's
+    /// phrases, best first. Their score is 1: the editor's choice outranks any match and never gives way to a title card.
+    /// </summary>
+    private async Task<IReadOnlyList<ShotCandidate>> PinnedCandidatesAsync(LibraryFilter filter, Guid assetId, IReadOnlyList<string> phrases, int limit, CancellationToken cancellationToken)
+    {
+        var keyframes = await Usable(filter).Where(k => k.Shot!.AssetId == assetId)
+            .Select(k => new { k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
+                k.TimeSeconds, k.Embedding, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence })
+            .ToListAsync(cancellationToken);
+        if (keyframes.Count == 0) return [];
+        var texts = clip.EmbedTexts(phrases);
+        // Embeddings are unit vectors: the dot product is the cosine similarity.
+        double Similarity(float[] image) => texts.Max(t => t.Zip(image).Sum(p => (double)p.First * p.Second));
+        return keyframes
+            .Select(k => (Keyframe: k, Similarity: Similarity(k.Embedding.ToArray())))
+            .GroupBy(x => x.Keyframe.ShotId)
+            .Select(g => g.MaxBy(x => x.Similarity))
+            .OrderByDescending(x => x.Similarity)
+            .Take(limit)
+            .Select(x => new ShotCandidate(x.Keyframe.ShotId, x.Keyframe.AssetId, x.Keyframe.Kind, x.Keyframe.Title, 1.0, x.Keyframe.StartSeconds,
+                x.Keyframe.EndSeconds, x.Keyframe.TimeSeconds, PinnedPhrase, x.Keyframe.CreditLine, x.Keyframe.Licence))
+            .ToList();
+    }
 
     public async Task<IReadOnlyList<ShotCandidate>> VectorSearchAsync(LibraryFilter filter, IReadOnlyList<string> phrases, int limit, CancellationToken cancellationToken)
     {

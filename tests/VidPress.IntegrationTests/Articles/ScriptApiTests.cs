@@ -100,4 +100,28 @@ public sealed class ScriptApiTests(LibraryServiceFixture service)
         var timeline = await service.GetJsonAsync($"/videos/{id}/timeline");
         Assert.Equal(2, timeline.GetProperty("clips").GetArrayLength());
     }
+
+    /// <summary>A pinned asset is shown for its sentence even when the library holds a better match for the words.</summary>
+    [Fact]
+    public async Task A_pinned_asset_is_shown_for_its_sentence_over_a_better_match()
+    {
+        var pinned = service.AssetIds["red-circle"];
+        var (status, body) = await PostAsync(new
+        {
+            script = new object[]
+            {
+                new { text = "A green triangle stood in the park.", assetId = pinned },
+                new { text = "A green triangle stood in the park again." },
+            },
+        });
+        Assert.True(status == HttpStatusCode.Accepted, body);
+        var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
+        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+
+        var clips = (await service.GetJsonAsync($"/videos/{id}/timeline")).GetProperty("clips").EnumerateArray().ToList();
+        Assert.Equal(pinned, clips.Single(c => c.GetProperty("sentenceIndex").GetInt32() == 0).GetProperty("assetId").GetGuid());
+        // The unpinned sentence is searched as usual and finds the triangle.
+        Assert.Equal(service.AssetIds["green-triangle"], clips.Single(c => c.GetProperty("sentenceIndex").GetInt32() == 1).GetProperty("assetId").GetGuid());
+    }
 }

@@ -171,7 +171,7 @@ public sealed class LibrarySearchTests(MediaLibraryFixture service)
     [InlineData("deleted")]
     public async Task A_render_after_a_shots_licence_ended_or_its_asset_went_fails_with_the_reason(string what)
     {
-        var id = (await service.AddAsync(await PngAsync("black", "circle", 4 + what.Length), $"{what}.png", new Dictionary<string, string> { ["title"] = $"pinned {what}" })).GetProperty("id").GetGuid();
+        var id = (await service.AddAsync(await PngAsync("black", "circle", what == "expired" ? 5 : 6), $"{what}.png", new Dictionary<string, string> { ["title"] = $"pinned {what}" })).GetProperty("id").GetGuid();
         using var post = await service.Client.PostAsJsonAsync("/videos", new { script = new[] { new { text = "A dark circle was seen at dawn.", assetId = id } } });
         var videoId = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         Assert.Equal("succeeded", (await service.WaitForVideoAsync(videoId, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
