@@ -40,9 +40,8 @@ public static class TimelineEditing
             if (video is null) return (Results<Accepted<TimelineDocument>, ProblemHttpResult>)Problems.NotFound("video", id);
             if (video.Timeline is not { } current || video.Status is VideoStatus.Queued or VideoStatus.Running)
                 return Problems.NotReady("The video is still being made; edit its timeline once it has finished.");
-            // Its outcome's webhook is being handed over: a new render now would replace the file the webhook links to.
-            if (video.Stage == VideoStage.Delivery)
-                return Problems.NotReady("The video's webhook is still being handed over; edit its timeline in a moment.");
+            // Edited while its outcome's webhook is being handed over (the moments after it finished): that webhook finds
+            // the video queued again and is dropped, and the re-render sends its own.
 
             var problems = await ValidateAsync(edited, current, db, tenant.TenantId, clock.GetUtcNow(), ct);
             if (problems.Count > 0) return Problems.Validation(problems);
