@@ -65,6 +65,13 @@ public sealed class FencingFixture : ServiceFixture
         return video.Id;
     }
 
+    /// <summary>Runs the webhook job for the video's video.succeeded event, attempt <paramref name="attempt"/>, as a worker would.</summary>
+    public static async Task DeliverSucceededAsync(WebApplicationFactory<Program> host, Guid id, int attempt = 1)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, attempt, CancellationToken.None);
+    }
+
     public static async Task RunJobAsync(WebApplicationFactory<Program> host, Guid id)
     {
         await using var scope = host.Services.CreateAsyncScope();
@@ -214,11 +221,7 @@ public sealed class FencingTests(FencingFixture service)
         await using var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
 
-        async Task DeliverAsync()
-        {
-            await using var scope = host.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, 1, CancellationToken.None);
-        }
+        Task DeliverAsync() => FencingFixture.DeliverSucceededAsync(host, id);
         await Task.WhenAll(DeliverAsync(), DeliverAsync());
         await DeliverAsync();
 
@@ -238,11 +241,7 @@ public sealed class FencingTests(FencingFixture service)
         var jobs = new RecordingJobClient();
         await using var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
-        async Task DeliverAsync(int attempt)
-        {
-            await using var scope = host.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, attempt, CancellationToken.None);
-        }
+        Task DeliverAsync(int attempt) => FencingFixture.DeliverSucceededAsync(host, id, attempt);
         service.Webhooks.FailNext(1);
         await DeliverAsync(1);
         Assert.Contains(jobs.Webhooks(id), j => j.Args[2] is 2);
@@ -266,8 +265,7 @@ public sealed class FencingTests(FencingFixture service)
         var jobs = new RecordingJobClient();
         await using var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done, callbackPath: "/moved/hooks");
-        await using (var scope = host.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, 1, CancellationToken.None);
+        await FencingFixture.DeliverSucceededAsync(host, id);
 
         Assert.DoesNotContain(service.Webhooks.Received, w => w.Path == "GET /landed");
         Assert.Equal("receiver answered 302", await service.Database.ScalarAsync<string>($"""SELECT "Error" FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
@@ -283,11 +281,7 @@ public sealed class FencingTests(FencingFixture service)
         await using var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
 
-        async Task DeliverAsync(int attempt)
-        {
-            await using var scope = host.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, attempt, CancellationToken.None);
-        }
+        Task DeliverAsync(int attempt) => FencingFixture.DeliverSucceededAsync(host, id, attempt);
         service.Webhooks.FailNext(2);
         try
         {
