@@ -1,13 +1,16 @@
 namespace VidPress.Import;
 
-/// <summary>A one-line progress bar on stderr (bytes sent, files done); log lines are printed above it.</summary>
-public sealed class ProgressBar(long totalBytes, int totalFiles)
+/// <summary>
+/// A one-line progress bar (bytes sent, files done) redrawn in place on a terminal, with log lines printed above it;
+/// without a terminal (a log file) only the log lines and the last state are written.
+/// </summary>
+public sealed class ProgressBar(long totalBytes, int totalFiles, TextWriter output, bool interactive)
 {
     private readonly object _gate = new();
     private long _bytes;
     private int _files;
     private DateTime _lastDraw;
-    private readonly bool _interactive = !Console.IsErrorRedirected;
+    private readonly bool _interactive = interactive;
 
     public void Advance(long bytes)
     {
@@ -27,25 +30,35 @@ public sealed class ProgressBar(long totalBytes, int totalFiles)
     {
         lock (_gate)
         {
-            if (_interactive) Console.Error.Write("\r\x1b[K");
-            Console.Error.WriteLine(line);
+            if (_interactive) output.Write("\r\x1b[K");
+            output.WriteLine(line);
             Draw();
         }
     }
 
     public void Finish()
     {
-        lock (_gate) { Draw(); if (_interactive) Console.Error.WriteLine(); }
+        lock (_gate)
+        {
+            if (_interactive) { Draw(); output.WriteLine(); }
+            else output.WriteLine(Line());
+        }
     }
 
     private void Draw()
     {
         _lastDraw = DateTime.UtcNow;
         if (!_interactive) return;
+        output.Write("\r\x1b[K" + Line());
+    }
+
+    private string Line()
+    {
         const int width = 30;
         var fraction = totalBytes == 0 ? 1 : Math.Min(1, (double)_bytes / totalBytes);
         var filled = (int)(fraction * width);
-        Console.Error.Write($"\r\x1b[K[{new string('#', filled)}{new string('.', width - filled)}] {fraction:P0}  {_files}/{totalFiles} files  {_bytes / 1048576.0:0.0}/{totalBytes / 1048576.0:0.0} MB");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"[{new string('#', filled)}{new string('.', width - filled)}] {fraction * 100:0}%  {_files}/{totalFiles} files  {_bytes / 1048576.0:0.0}/{totalBytes / 1048576.0:0.0} MB");
     }
 }
 
