@@ -36,6 +36,11 @@ public sealed class LibraryOptions
     /// ~10 % faster than ffmpeg's automatic choice on two cores (docs/benchmarks.md). 0 leaves it to ffmpeg.
     /// </summary>
     public int DecodeThreads { get; set; } = 8;
+    /// <summary>
+    /// How long one ffmpeg run of an ingest may take. The scene pass, which decodes the whole file, gets this plus the
+    /// footage's own duration (<see cref="SceneDetector.TimeoutFor"/>): uploads of hours are accepted, and 4K decodes
+    /// at a few times realtime on two cores.
+    /// </summary>
     public TimeSpan IngestToolTimeout { get; set; } = TimeSpan.FromMinutes(10);
     public QualityThresholds Quality { get; set; } = new();
     /// <summary>HNSW candidate list size per query: recall against latency (see docs/benchmarks.md).</summary>
@@ -84,7 +89,7 @@ public sealed class LibraryIngest(
         if (asset.Kind == AssetKind.Image) spans = [new ShotSpan(0, 0)];
         else
         {
-            scan = await scenes.ScanAsync(path, candidatesFolder.Path, cancellationToken);
+            scan = await scenes.ScanAsync(path, candidatesFolder.Path, asset.DurationSeconds, cancellationToken);
             spans = ShotBoundaries.Split(scan.Scores, asset.DurationSeconds,
                 _options.SceneThreshold, _options.MinShotSeconds, _options.ScenePeakMinScore, _options.ScenePeakRatio);
         }

@@ -28,7 +28,7 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
     /// keyframes can only be chosen once the cuts are known, so this one pass serves both: the keyframes are then
     /// picked among the candidates (see <see cref="ShotBoundaries.PickCandidates"/>) instead of decoding the file again.
     /// </summary>
-    public async Task<SceneScan> ScanAsync(string path, string folder, CancellationToken cancellationToken)
+    public async Task<SceneScan> ScanAsync(string path, string folder, double durationSeconds, CancellationToken cancellationToken)
     {
         var perSecond = (1 / Math.Max(0.04, _library.KeyframeCandidateSeconds)).ToString("0.######", CultureInfo.InvariantCulture);
         var width = Math.Max(64, _library.KeyframeCandidateWidth).ToString(CultureInfo.InvariantCulture);
@@ -36,7 +36,9 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
         var slot = $"floor(t*{perSecond})";
         var graph =
             "[0:v:0]split=2[scan][pick];" +
-            "[scan]scale=160:-2:flags=area,select='gte(scene\\,0)',metadata=print[scores];" +
+            // Microsecond timestamps: the metadata filter prints pts_time with six significant digits (10 ms steps past
+            // 1000 s, 100 ms past 10,000 s), but pts exactly; read in that time base, cuts stay on their frames.
+            $"[scan]settb=1/{ScoreTimeBase},scale=160:-2:flags=area,select='gte(scene\\,0)',metadata=print[scores];" +
             $"[pick]select='isnan(prev_selected_t)+gt({slot}\\,floor(prev_selected_t*{perSecond}))',showinfo," +
             $"scale='min({width}\\,iw)':-2,format=yuvj420p[candidates]";
         var scoreLines = new List<string>();
@@ -49,7 +51,7 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
             "-i", "file:" + Path.GetFullPath(path), "-filter_complex", graph,
             "-map", "[scores]", "-an", "-sn", "-dn", "-f", "null", "-",
             "-map", "[candidates]", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "3", "-start_number", "0", "-f", "image2", pattern,
-        ], _library.IngestToolTimeout, cancellationToken, onStderrLine: line =>
+        ], TimeoutFor(durationSeconds, _library), cancellationToken, onStderrLine: line =>
         {
             if (line.Contains("Parsed_metadata", StringComparison.Ordinal)) lock (scoreLines) scoreLines.Add(line);
             else if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (frameLines) frameLines.Add(line);
@@ -64,15 +66,25 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
         lock (scoreLines) return new SceneScan(Parse(scoreLines), candidates);
     }
 
-    /// <summary>Pairs each "pts_time:" line with the "lavfi.scene_score=" line that follows it.</summary>
+    /// <summary>
+    /// The scene pass's limit: <see cref="LibraryOptions.IngestToolTimeout"/> plus the footage's duration, so a pass
+    /// as slow as realtime still finishes (a 3-hour upload would otherwise be killed at 10 minutes, three times over).
+    /// </summary>
+    public static TimeSpan TimeoutFor(double durationSeconds, LibraryOptions options) =>
+        options.IngestToolTimeout + TimeSpan.FromSeconds(Math.Max(0, double.IsFinite(durationSeconds) ? durationSeconds : 0));
+
+    /// <summary>The scene pass's time base (1/this seconds): microseconds.</summary>
+    internal const long ScoreTimeBase = 1_000_000;
+
+    /// <summary>Pairs each frame line's "pts:" (in <see cref="ScoreTimeBase"/>) with the "lavfi.scene_score=" line that follows it.</summary>
     internal static IReadOnlyList<SceneScore> Parse(IEnumerable<string> metadataLines)
     {
         var scores = new List<SceneScore>();
         double? time = null;
         foreach (var line in metadataLines)
         {
-            if (FrameTime().Match(line) is { Success: true } frame)
-                time = double.Parse(frame.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
+            if (FramePts().Match(line) is { Success: true } frame)
+                time = long.Parse(frame.Groups[1].ValueSpan, CultureInfo.InvariantCulture) / (double)ScoreTimeBase;
             else if (Score().Match(line) is { Success: true } score && time is { } t)
             {
                 scores.Add(new SceneScore(t, double.Parse(score.Groups[1].ValueSpan, CultureInfo.InvariantCulture)));
@@ -82,8 +94,8 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
         return scores;
     }
 
-    [GeneratedRegex(@"pts_time:(-?[0-9.]+(?:e-?\d+)?)")]
-    private static partial Regex FrameTime();
+    [GeneratedRegex(@"\bpts:\s*(-?\d+)")]
+    private static partial Regex FramePts();
 
     [GeneratedRegex(@"lavfi\.scene_score=([0-9.]+)")]
     private static partial Regex Score();

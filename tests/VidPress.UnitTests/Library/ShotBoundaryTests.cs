@@ -67,13 +67,17 @@ public sealed class ShotBoundaryTests
     [Fact]
     public void Scene_scores_are_read_from_ffmpeg_metadata_lines()
     {
+        // The pass runs in microseconds (settb); pts_time is printed with six significant digits only.
         var scores = SceneDetector.Parse([
-            "[Parsed_metadata_2 @ 0x55] frame:0    pts:0       pts_time:0",
-            "[Parsed_metadata_2 @ 0x55] lavfi.scene_score=0.000000",
-            "[Parsed_metadata_2 @ 0x55] frame:25   pts:12800   pts_time:1",
-            "[Parsed_metadata_2 @ 0x55] lavfi.scene_score=0.400000",
+            "[Parsed_metadata_3 @ 0x55] frame:0    pts:0       pts_time:0",
+            "[Parsed_metadata_3 @ 0x55] lavfi.scene_score=0.000000",
+            "[Parsed_metadata_3 @ 0x55] frame:25   pts:1000000 pts_time:1",
+            "[Parsed_metadata_3 @ 0x55] lavfi.scene_score=0.400000",
+            // 1 h 2 min 3.041 s into a long recording: pts_time says 3723.04, a frame earlier than the cut.
+            "[Parsed_metadata_3 @ 0x55] frame:93076 pts:3723041000 pts_time:3723.04",
+            "[Parsed_metadata_3 @ 0x55] lavfi.scene_score=0.900000",
         ]);
-        Assert.Equal([new SceneScore(0, 0), new SceneScore(1, 0.4)], scores);
+        Assert.Equal([new SceneScore(0, 0), new SceneScore(1, 0.4), new SceneScore(3723.041, 0.9)], scores);
     }
 
     [Fact]
@@ -91,4 +95,12 @@ public sealed class ShotBoundaryTests
         Assert.Empty(ShotBoundaries.PickCandidates(candidates, new ShotSpan(6.1, 6.3), 2, lastShot: false));
         Assert.Equal([15], ShotBoundaries.PickCandidates(candidates, new ShotSpan(7.2, 7.5), 2, lastShot: true));
     }
+
+    [Theory]
+    [InlineData(60, 11)]
+    [InlineData(3 * 3600, 190)]
+    [InlineData(0, 10)]
+    [InlineData(double.NaN, 10)]
+    public void The_scene_pass_may_take_the_tool_limit_plus_the_footages_duration(double seconds, double minutes) =>
+        Assert.Equal(TimeSpan.FromMinutes(minutes), SceneDetector.TimeoutFor(seconds, new LibraryOptions { IngestToolTimeout = TimeSpan.FromMinutes(10) }));
 }
