@@ -108,8 +108,9 @@ public sealed class LibraryIngest(
             : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(candidateTimes, span, _options.KeyframeIntervalSeconds, i == spans.Count - 1)
                 .Select(c => (Shot: shots[i], Time: Math.Round(scan.Candidates[c].Time, 3), Candidate: (string?)scan.Candidates[c].Path))).ToList();
 
-        // Per shot, the best picture so far (usable first, then sharpest) becomes its thumbnail.
-        var best = new Dictionary<Guid, (RgbImage Picture, bool Usable, double Sharpness)>();
+        // Per shot, the best picture so far (usable first, then sharpest) becomes its thumbnail. For a video only its
+        // candidate JPEG is kept, not its pixels: memory stays one batch of pictures however many shots there are.
+        var best = new Dictionary<Guid, (RgbImage? Picture, string? Candidate, bool Usable, double Sharpness)>();
         foreach (var batch in planned.Chunk(Math.Max(1, _options.KeyframeBatchSize)))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -123,7 +124,7 @@ public sealed class LibraryIngest(
             clipTime += stage.Elapsed;
             for (var i = 0; i < batch.Length; i++)
             {
-                var (shot, time, _) = batch[i];
+                var (shot, time, candidate) = batch[i];
                 var picture = pictures[i];
                 var quality = FrameQuality.Measure(picture);
                 var usable = quality.IsUsable(_options.Quality);
@@ -133,7 +134,7 @@ public sealed class LibraryIngest(
                     Sharpness = quality.Sharpness, Brightness = quality.Brightness, Contrast = quality.Contrast, Usable = usable,
                 });
                 if (!best.TryGetValue(shot.Id, out var current) || (usable, quality.Sharpness).CompareTo((current.Usable, current.Sharpness)) > 0)
-                    best[shot.Id] = (picture, usable, quality.Sharpness);
+                    best[shot.Id] = (candidate is null ? picture : null, candidate, usable, quality.Sharpness);
             }
         }
         // A shot without a decoded frame inside it (past the last decodable frame) has no keyframes and nothing to show.
@@ -143,7 +144,9 @@ public sealed class LibraryIngest(
         stage.Restart();
         using (var scratch = storage.CreateScratch("thumbnails"))
         {
-            var written = await thumbnails.WriteAsync(shots.Select(s => best[s.Id].Picture).ToList(), scratch.Path, cancellationToken);
+            var written = scan is null
+                ? await thumbnails.WriteAsync(shots.Select(s => best[s.Id].Picture!).ToList(), scratch.Path, cancellationToken)
+                : await thumbnails.WriteFromJpegsAsync(shots.Select(s => best[s.Id].Candidate!).ToList(), scratch.Path, cancellationToken);
             for (var i = 0; i < shots.Count; i++)
             {
                 shots[i].ThumbnailKey = StorageKeys.ShotThumbnail(asset.TenantId, asset.Id, shots[i].Id);

@@ -5,8 +5,9 @@ using VidPress.Core.Media;
 namespace VidPress.Core.Library;
 
 /// <summary>
-/// Encodes already-decoded keyframes as small JPEGs. The pixels go to ffmpeg as raw RGB on stdin, so no
-/// demuxer ever reads the uploaded file again for this, and one run writes every thumbnail of an asset.
+/// Encodes keyframes as small JPEGs, in one ffmpeg run per asset, without ever reading the uploaded file again: a
+/// picture's decoded pixels go to ffmpeg as raw RGB on stdin, a video's candidate keyframes as the JPEGs the scene
+/// pass wrote.
 /// </summary>
 public sealed class ShotThumbnails(IOptions<MediaOptions> media, IOptions<LibraryOptions> library)
 {
@@ -34,6 +35,31 @@ public sealed class ShotThumbnails(IOptions<MediaOptions> media, IOptions<Librar
             ], _library.IngestToolTimeout, cancellationToken, raw);
             for (var n = 0; n < items.Count; n++) paths[items[n].i] = prefix + n.ToString("00000", CultureInfo.InvariantCulture) + ".jpg";
         }
+        return Written(paths);
+    }
+
+    /// <summary>
+    /// Writes one thumbnail per JPEG (a video's candidate keyframes) into <paramref name="folder"/>, in order. ffmpeg
+    /// reads the files itself, one at a time, so memory does not grow with the number of shots.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WriteFromJpegsAsync(IReadOnlyList<string> jpegs, string folder, CancellationToken cancellationToken)
+    {
+        if (jpegs.Count == 0) return [];
+        for (var n = 0; n < jpegs.Count; n++)
+            File.Copy(jpegs[n], Path.Combine(folder, "in-" + n.ToString("00000", CultureInfo.InvariantCulture) + ".jpg"));
+        var prefix = Path.Combine(folder, "thumb-");
+        await ToolProcess.RunCheckedAsync(_media.FfmpegPath,
+        [
+            "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-protocol_whitelist", "file",
+            "-f", "image2", "-framerate", "1", "-start_number", "0", "-i", Path.Combine(folder, "in-%05d.jpg"),
+            "-vf", $"scale={_library.ThumbnailWidth.ToString(CultureInfo.InvariantCulture)}:-2:flags=area,format=yuvj420p",
+            "-fps_mode", "passthrough", "-q:v", "4", "-start_number", "0", "-f", "image2", prefix + "%05d.jpg",
+        ], _library.IngestToolTimeout, cancellationToken);
+        return Written(Enumerable.Range(0, jpegs.Count).Select(n => prefix + n.ToString("00000", CultureInfo.InvariantCulture) + ".jpg").ToArray());
+    }
+
+    private string[] Written(string[] paths)
+    {
         foreach (var path in paths)
             if (!File.Exists(path)) throw new ToolFailedException(_media.FfmpegPath, "a thumbnail was not written");
         return paths;

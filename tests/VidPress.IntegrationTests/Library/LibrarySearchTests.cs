@@ -51,6 +51,19 @@ public sealed class LibrarySearchTests(MediaLibraryFixture service)
         Assert.Equal(listed.GetProperty("thumbnailUrl").GetString(), single.GetProperty("thumbnailUrl").GetString());
         using var listThumbnail = await service.Client.GetAsync(listed.GetProperty("thumbnailUrl").GetString());
         Assert.Equal(HttpStatusCode.OK, listThumbnail.StatusCode);
+
+        // Each shot's thumbnail shows that shot: red, then blue, then green.
+        var shotIds = (await service.Database.ScalarAsync<string>(
+            $"select string_agg(\"Id\"::text, ',' order by \"StartSeconds\") from shots where \"AssetId\" = '{id}'")).Split(',');
+        Func<(byte R, byte G, byte B), bool>[] expected = [p => p.R > 170 && p.G < 90 && p.B < 90, p => p.B > 170 && p.R < 90 && p.G < 130, p => p.G > 120 && p.R < 90 && p.B < 110];
+        for (var n = 0; n < 3; n++)
+        {
+            var path = Work($"shot-{n}.jpg");
+            await File.WriteAllBytesAsync(path, await service.Client.GetByteArrayAsync($"/library/shots/{shotIds[n]}/thumbnail"));
+            var picture = await new VidPress.Core.Embeddings.FrameDecoder().ReadImageAsync(path);
+            var share = Enumerable.Range(0, picture.Width * picture.Height).Count(i => expected[n](picture[i % picture.Width, i / picture.Width])) / (double)(picture.Width * picture.Height);
+            Assert.True(share > 0.05, $"shot {n}'s thumbnail has {share:P1} of its colour");
+        }
     }
 
     [Fact]
