@@ -21,7 +21,16 @@ public static class ImportManifest
         var csv = Path.Combine(folder, "metadata.csv");
         if (File.Exists(json))
             return JsonSerializer.Deserialize<List<ImportItem>>(File.ReadAllText(json), new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? [];
-        if (File.Exists(csv)) return FromCsv(File.ReadAllText(csv, Encoding.UTF8));
+        if (File.Exists(csv))
+        {
+            // Strict: a file in another encoding (Excel's plain "CSV" on a Chinese Windows is GB18030) would otherwise
+            // turn every title into replacement characters, stored for good (a re-run finds the files already there).
+            try { return FromCsv(File.ReadAllText(csv, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true))); }
+            catch (DecoderFallbackException)
+            {
+                throw new FormatException("metadata.csv is not UTF-8 text; save it as UTF-8 (in Excel: \"CSV UTF-8\"). Nothing was imported.");
+            }
+        }
         return Directory.EnumerateFiles(folder).Where(f => MediaExtensions.Contains(Path.GetExtension(f))).Order()
             .Select(f => new ImportItem(Path.GetFileName(f), null, null, null, null, null, null)).ToList();
     }

@@ -68,4 +68,20 @@ public sealed class BulkImportTests(MediaLibraryFixture service)
         Assert.DoesNotContain("\x1b[K", output.ToString());
         Assert.EndsWith("1/1 files  0.0/0.0 MB" + Environment.NewLine, output.ToString().Replace(',', '.'));
     }
+
+    [Fact]
+    public async Task A_metadata_file_not_in_utf8_is_refused_before_anything_is_uploaded()
+    {
+        var folder = Path.Combine(service.WorkFolder, "import-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        await ShapeDrawings.Draw("yellow", "circle", 7).SavePngAsync(Path.Combine(folder, "harbour.png"));
+        // "file,title\nharbour.png,港口" as Excel's plain CSV writes it on a Chinese Windows: GB18030.
+        await File.WriteAllBytesAsync(Path.Combine(folder, "metadata.csv"),
+            [.. "file,title\nharbour.png,"u8, 0xB8, 0xDB, 0xBF, 0xDA, (byte)'\n']);
+        var before = (await service.GetJsonAsync("/library/assets?limit=500")).GetArrayLength();
+
+        var refused = await Assert.ThrowsAsync<FormatException>(() => BulkImport.RunAsync(folder, service.Client, new StringWriter(), interactive: false));
+        Assert.Contains("UTF-8", refused.Message);
+        Assert.Equal(before, (await service.GetJsonAsync("/library/assets?limit=500")).GetArrayLength());
+    }
 }
