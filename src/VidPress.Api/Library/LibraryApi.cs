@@ -185,17 +185,15 @@ public static class LibraryApi
 
     /// <summary>Queues a failed asset's ingest again; false when it is no longer failed (another upload did it first).</summary>
     private static Task<bool> RetryIngestAsync(VidPressDbContext db, IBackgroundJobClient jobs, Guid id, CancellationToken ct) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        // With its enqueueing: without a job the asset would show "ingesting" for good.
+        db.Database.InTransactionAsync(async () =>
         {
-            // One transaction with the enqueueing: without a job the asset would show "ingesting" for good.
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var reset = await db.Assets.Where(a => a.Id == id && a.Status == AssetStatus.Failed)
                 .ExecuteUpdateAsync(u => u.SetProperty(a => a.Status, AssetStatus.Ingesting).SetProperty(a => a.Error, (string?)null), ct);
             if (reset == 0) return false;
             jobs.Enqueue<AssetIngestJob>(j => j.RunAsync(id, CancellationToken.None));
-            await transaction.CommitAsync(CancellationToken.None);
             return true;
-        });
+        }, ct);
 
     private static async Task<AssetResponse?> FindBySha256Async(VidPressDbContext db, Guid tenantId, string sha256, CancellationToken ct)
     {

@@ -30,11 +30,11 @@ public static class TimelineEditing
     {
         // The video's row stays locked from the checks to the job's enqueueing: two edits of one revision, or an edit
         // beside a cancel or a retry, take turns and the later one sees the earlier one's result; if the job cannot be
-        // enqueued, nothing is changed. A job that starts before the commit waits on the lock to take its token.
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        // enqueued, nothing is changed.
+        return await db.Database.InTransactionAsync(async () =>
         {
             db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
             var video = await db.Videos.FromSql($"""SELECT * FROM videos WHERE "Id" = {id} AND "TenantId" = {tenant.TenantId} FOR UPDATE""")
                 .SingleOrDefaultAsync(ct);
             if (video is null) return (Results<Accepted<TimelineDocument>, ProblemHttpResult>)Problems.NotFound("video", id);
@@ -43,7 +43,7 @@ public static class TimelineEditing
             // Edited while its outcome's webhook is being handed over (the moments after it finished): that webhook finds
             // the video queued again and is dropped, and the re-render sends its own.
 
-            var problems = await ValidateAsync(edited, current, db, tenant.TenantId, clock.GetUtcNow(), ct);
+            var problems = await ValidateAsync(edited, current, db, tenant.TenantId, now, ct);
             if (problems.Count > 0) return Problems.Validation(problems);
 
             // The narration and the frame are the video's own; an edit changes pictures and words on screen only.
@@ -66,13 +66,11 @@ public static class TimelineEditing
             // The re-render's runs are counted afresh against Jobs:MaxAttempts.
             video.AttemptsBefore = video.Attempt;
             video.FinishedAt = null;
-            video.UpdatedAt = clock.GetUtcNow();
+            video.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
             jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
-            // Enqueued: from here a disconnecting caller must not undo the change the job is about to find.
-            await transaction.CommitAsync(CancellationToken.None);
             return TypedResults.Accepted($"/videos/{id}", accepted);
-        });
+        }, ct);
     }
 
     internal static async Task<Dictionary<string, string[]>> ValidateAsync(TimelineDocument edited, TimelineDocument current, VidPressDbContext db, Guid tenantId, DateTimeOffset now, CancellationToken ct)

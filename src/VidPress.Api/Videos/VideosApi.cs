@@ -355,12 +355,10 @@ public static class VideosApi
         Guid id, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        // One transaction from the reset to the enqueueing: if the job cannot be enqueued, the video stays as it
-        // was (failed or cancelled, retryable) instead of queued with no job. A job that starts before the
-        // commit waits on the row's lock to take its token.
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        // With its enqueueing: if the job cannot be enqueued, the video stays as it was (failed or cancelled,
+        // retryable) instead of queued with no job.
+        return await db.Database.InTransactionAsync(async () =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             // Not while the previous outcome's webhook is still being handed over (stage Delivery): it would be lost.
             var reset = await db.Videos
                 .Where(v => v.Id == id && v.TenantId == tenant.TenantId
@@ -381,9 +379,8 @@ public static class VideosApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not retryable.",
                     detail: $"Only failed or cancelled videos can be retried; this one is {video.Status.ToString().ToLowerInvariant()}.");
             jobs.Enqueue<VideoJob>(j => j.RunAsync(id, CancellationToken.None));
-            await transaction.CommitAsync(CancellationToken.None);
             return TypedResults.Accepted($"/videos/{id}", VideoResponse.From(video));
-        });
+        }, ct);
     }
 
     private static Task<Video?> Find(VidPressDbContext db, TenantContext tenant, Guid id, CancellationToken ct) =>
