@@ -46,6 +46,14 @@ public static class WebhookEvents
 {
     public const string VideoSucceeded = "video.succeeded";
     public const string VideoFailed = "video.failed";
+
+    /// <summary>The event a video's outcome is told by; null while it has none (queued, running, cancelled).</summary>
+    public static string? For(VideoStatus status) => status switch
+    {
+        VideoStatus.Succeeded => VideoSucceeded,
+        VideoStatus.Failed => VideoFailed,
+        _ => null,
+    };
 }
 
 /// <summary>
@@ -81,8 +89,7 @@ public sealed class WebhookSender(
         // The event is about the video as it ended. A retry that finds it no longer so (an editor re-rendering a
         // succeeded video, a failed one retried) has nothing true to say: the new outcome sends its own event, and
         // this one, sent now, would carry the new run's state under an event that did not happen.
-        var ended = eventType == WebhookEvents.VideoSucceeded ? VideoStatus.Succeeded : VideoStatus.Failed;
-        if (video.Status != ended)
+        if (WebhookEvents.For(video.Status) != eventType)
         {
             logger.LogInformation("Webhook {EventType} of video {VideoId} dropped: the video is {Status} now", eventType, video.Id, video.Status);
             return new WebhookOutcome(0, false);

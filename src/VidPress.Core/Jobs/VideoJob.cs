@@ -274,9 +274,6 @@ public sealed class VideoJob(
         var keys = (renders ?? []).Select((r, n) => n == 0
             ? (Video: StorageKeys.Output(video.TenantId, video.Id), Poster: StorageKeys.Poster(video.TenantId, video.Id))
             : (Video: StorageKeys.OutputIn(video.TenantId, video.Id, r.Format), Poster: StorageKeys.PosterIn(video.TenantId, video.Id, r.Format))).ToList();
-        // What the row holds until the publish commits: restored if storing the files fails, so that the failure
-        // is handled as the failure of an unpublished video (retried, or failed for good on the last attempt).
-        var before = (video.OutputKey, video.PosterKey, video.DurationSeconds, video.RenderSeconds, video.Outputs, video.Status, video.Stage, video.Progress, video.Error, video.FinishedAt);
         if (renders is { Count: > 0 })
         {
             var primary = renders[0].Rendered;
@@ -310,10 +307,13 @@ public sealed class VideoJob(
         }
         catch (Exception)
         {
-            // Nothing was committed (storage refused a file, or the database the commit): the video is not published.
+            // Nothing was committed (storage refused a file, or the database the commit): the video is not published,
+            // so it goes back to what the row holds (the fenced save accepts changes only after its commit) and the
+            // failure is handled as an unpublished video's: retried, or failed for good on the last attempt.
             // Files already stored stay under their keys, which the next publish overwrites; they are not deleted, as
             // a commit that went through but was not acknowledged would then lose a published video's files.
-            (video.OutputKey, video.PosterKey, video.DurationSeconds, video.RenderSeconds, video.Outputs, video.Status, video.Stage, video.Progress, video.Error, video.FinishedAt) = before;
+            var entry = db.Entry(video);
+            entry.CurrentValues.SetValues(entry.OriginalValues);
             throw;
         }
         if (!published) throw new RunStoppedException();
@@ -334,7 +334,7 @@ public sealed class VideoJob(
     /// </summary>
     private async Task HandOverToWebhookAsync(Video video)
     {
-        var eventType = video.Status == VideoStatus.Succeeded ? WebhookEvents.VideoSucceeded : WebhookEvents.VideoFailed;
+        var eventType = WebhookEvents.For(video.Status)!;
         if (!string.IsNullOrEmpty(video.Request.CallbackUrl))
             jobs.Enqueue<WebhookJob>(j => j.DeliverAsync(video.Id, eventType, 1, CancellationToken.None));
         await using var update = await dbFactory.CreateDbContextAsync();
