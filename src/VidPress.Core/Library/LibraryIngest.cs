@@ -108,9 +108,11 @@ public sealed class LibraryIngest(
             : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(candidateTimes, span, _options.KeyframeIntervalSeconds, i == spans.Count - 1)
                 .Select(c => (Shot: shots[i], Time: Math.Round(scan.Candidates[c].Time, 3), Candidate: (string?)scan.Candidates[c].Path))).ToList();
 
-        // Per shot, the best picture so far (usable first, then sharpest) becomes its thumbnail. For a video only its
+        // Per shot, the best keyframe so far (usable first, then sharpest) becomes its thumbnail. For a video only its
         // candidate JPEG is kept, not its pixels: memory stays one batch of pictures however many shots there are.
-        var best = new Dictionary<Guid, (RgbImage? Picture, string? Candidate, bool Usable, double Sharpness)>();
+        // A picture's one keyframe is its only frame, kept as decoded.
+        var best = new Dictionary<Guid, (string? Candidate, bool Usable, double Sharpness)>();
+        RgbImage? still = null;
         foreach (var batch in planned.Chunk(Math.Max(1, _options.KeyframeBatchSize)))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -134,7 +136,8 @@ public sealed class LibraryIngest(
                     Sharpness = quality.Sharpness, Brightness = quality.Brightness, Contrast = quality.Contrast, Usable = usable,
                 });
                 if (!best.TryGetValue(shot.Id, out var current) || (usable, quality.Sharpness).CompareTo((current.Usable, current.Sharpness)) > 0)
-                    best[shot.Id] = (candidate is null ? picture : null, candidate, usable, quality.Sharpness);
+                    best[shot.Id] = (candidate, usable, quality.Sharpness);
+                if (candidate is null) still = picture;
             }
         }
         // A shot without a decoded frame inside it (past the last decodable frame) has no keyframes and nothing to show.
@@ -145,7 +148,7 @@ public sealed class LibraryIngest(
         using (var scratch = storage.CreateScratch("thumbnails"))
         {
             var written = scan is null
-                ? await thumbnails.WriteAsync(shots.Select(s => best[s.Id].Picture!).ToList(), scratch.Path, cancellationToken)
+                ? [await thumbnails.WriteAsync(still!, scratch.Path, cancellationToken)]
                 : await thumbnails.WriteFromJpegsAsync(shots.Select(s => best[s.Id].Candidate!).ToList(), scratch.Path, cancellationToken);
             for (var i = 0; i < shots.Count; i++)
             {
