@@ -60,14 +60,12 @@ public static class VidPressServices
         services.AddOptions<JobOptions>().BindConfiguration("Jobs");
 
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
-        services.AddHttpClient(OutboundHttp.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>()))
-            .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
-        services.AddHttpClient(OutboundHttp.WebhookClientName)
-            .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(
-                sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>(), followRedirects: false))
-            .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
+        // Both through the same guard; webhooks do not follow redirects (see OutboundHttp.WebhookClientName).
+        foreach (var (name, followRedirects) in new[] { (OutboundHttp.ClientName, true), (OutboundHttp.WebhookClientName, false) })
+            services.AddHttpClient(name)
+                .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(
+                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>(), followRedirects))
+                .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
 
         // Bounded local disk on every host that runs: dead runs' scratch folders, unused S3 copies.
         services.AddHostedService<LocalFilesSweeper>();

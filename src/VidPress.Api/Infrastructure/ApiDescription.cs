@@ -11,6 +11,14 @@ public static class ApiDescription
             new ProducesResponseTypeMetadata(StatusCodes.Status429TooManyRequests, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
 }
 
+public static class UploadDescription
+{
+    /// <summary>A multipart upload of <typeparamref name="TForm"/>'s fields, and what an upload may be refused with.</summary>
+    public static RouteHandlerBuilder AcceptsUpload<TForm>(this RouteHandlerBuilder builder) where TForm : notnull =>
+        builder.Accepts<TForm>("multipart/form-data")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+}
+
 /// <summary>The form of POST /library/assets, for the API description (the endpoint streams the parts itself).</summary>
 /// <param name="ExpiresAt">ISO 8601; after it the asset is never picked for a video.</param>
 public sealed record AssetUploadForm(IFormFile File, string? Title, string? Description, string? Tags, string? Licence, string? Credit, string? ExpiresAt);

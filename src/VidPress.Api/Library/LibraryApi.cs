@@ -52,8 +52,7 @@ public static class LibraryApi
         var library = app.MapGroup("/library").WithTags("Library").WithApiProblems();
         library.MapPost("/assets", UploadAsync).DisableAntiforgery().WithMetadata(new OwnsBodyLimit()).WithName("UploadAsset")
             .WithSummary("Add a video or image (multipart: file, title, description, tags, licence, credit, expiresAt)")
-            .Accepts<AssetUploadForm>("multipart/form-data")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .AcceptsUpload<AssetUploadForm>();
         library.MapGet("/assets", ListAsync).WithName("ListAssets").WithSummary("The tenant's assets, newest first (limit 1–500, default 100)");
         library.MapGet("/assets/{id:guid}", GetAsync).WithName("GetAsset").WithSummary("One asset: status (ingesting, ready, failed and why), shots, licence")
             .ProducesProblem(StatusCodes.Status404NotFound);

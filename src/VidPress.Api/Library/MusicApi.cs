@@ -24,8 +24,7 @@ public static class MusicApi
         music.MapPost("/", UploadAsync).DisableAntiforgery().WithName("UploadMusic")
             .WithMetadata(new OwnsBodyLimit(), new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxMusicBytes + 1024 * 1024))
             .WithSummary("Add a music bed (multipart: file, title, moods, credit); its beats are tracked at upload")
-            .Accepts<MusicUploadForm>("multipart/form-data")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .AcceptsUpload<MusicUploadForm>();
         music.MapGet("/", ListAsync).WithName("ListMusic").WithSummary("The tenant's music beds, oldest first");
         music.MapGet("/{id:guid}", GetAsync).WithName("GetMusic").WithSummary("One music bed: title, moods, tempo, beats, credit")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -15,6 +15,8 @@ public sealed class LocalFilesSweeper(IOptions<StorageOptions> options, TimeProv
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var storage = options.Value;
+        // Off the start-up path: a large cache takes a while to walk, and the host must not wait for it.
+        await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
