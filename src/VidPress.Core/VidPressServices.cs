@@ -97,6 +97,7 @@ public static class VidPressServices
         services.AddSingleton<DownloadLinks>();
         services.AddScoped<WebhookSender>();
         services.AddScoped<Tenants.TenantAdmin>();
+        services.AddScoped<Videos.VideoLifecycle>();
         services.AddScoped<VideoJob>();
         services.AddScoped<WebhookJob>();
         services.AddScoped<AssetIngestJob>();

@@ -5,6 +5,7 @@ using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
 using VidPress.Core.Jobs;
 using VidPress.Core.Timeline;
+using VidPress.Core.Videos;
 
 namespace VidPress.Api.Videos;
 
@@ -26,7 +27,8 @@ public static class TimelineEditing
     }
 
     private static async Task<Results<Accepted<TimelineDocument>, ProblemHttpResult>> PutAsync(
-        Guid id, TimelineDocument edited, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        Guid id, TimelineDocument edited, VidPressDbContext db, VideoLifecycle lifecycle, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock,
+        CancellationToken ct)
     {
         // The video's row stays locked from the checks to the job's enqueueing: two edits of one revision, or an edit
         // beside a cancel or a retry, take turns and the later one sees the earlier one's result; if the job cannot be
@@ -34,16 +36,12 @@ public static class TimelineEditing
         return await db.Database.InTransactionAsync(async () =>
         {
             db.ChangeTracker.Clear();
-            var now = clock.GetUtcNow();
-            var video = await db.Videos.FromSql($"""SELECT * FROM videos WHERE "Id" = {id} AND "TenantId" = {tenant.TenantId} FOR UPDATE""")
-                .SingleOrDefaultAsync(ct);
+            var video = await lifecycle.LockAsync(tenant.TenantId, id, ct);
             if (video is null) return (Results<Accepted<TimelineDocument>, ProblemHttpResult>)Problems.NotFound("video", id);
-            if (video.Timeline is not { } current || video.Status is VideoStatus.Queued or VideoStatus.Running)
+            if (video.Timeline is not { } current || !VideoLifecycle.IsEditable(video))
                 return Problems.NotReady("The video is still being made; edit its timeline once it has finished.");
-            // Edited while its outcome's webhook is being handed over (the moments after it finished): that webhook finds
-            // the video queued again and is dropped, and the re-render sends its own.
 
-            var problems = await ValidateAsync(edited, current, db, tenant.TenantId, now, ct);
+            var problems = await ValidateAsync(edited, current, db, tenant.TenantId, clock.GetUtcNow(), ct);
             if (problems.Count > 0) return Problems.Validation(problems);
 
             // The narration and the frame are the video's own; an edit changes pictures and words on screen only.
@@ -53,20 +51,7 @@ public static class TimelineEditing
                 Resolution = current.Resolution, NarrationKey = current.NarrationKey, DurationSeconds = current.DurationSeconds,
                 Language = current.Language, Sentences = current.Sentences, Revision = current.Revision + 1,
             };
-            video.Timeline = accepted;
-            video.OutputKey = null;
-            video.PosterKey = null;
-            video.Outputs = [];
-            video.Status = VideoStatus.Queued;
-            video.Stage = VideoStage.Render;
-            video.Progress = 35;
-            video.Error = null;
-            // A cancelled video's flag would stop the new run before it starts.
-            video.CancelRequested = false;
-            // The re-render's runs are counted afresh against Jobs:MaxAttempts.
-            video.AttemptsBefore = video.Attempt;
-            video.FinishedAt = null;
-            video.UpdatedAt = now;
+            lifecycle.RequeueForEdit(video, accepted);
             await db.SaveChangesAsync(ct);
             jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
             return TypedResults.Accepted($"/videos/{id}", accepted);

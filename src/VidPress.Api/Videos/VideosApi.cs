@@ -10,6 +10,7 @@ using VidPress.Core.Media;
 using VidPress.Core.Network;
 using VidPress.Core.Script;
 using VidPress.Core.Timeline;
+using VidPress.Core.Videos;
 
 namespace VidPress.Api.Videos;
 
@@ -117,7 +118,8 @@ public static class VideosApi
     }
 
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> CreateAsync(
-        CreateVideoRequest body, HttpRequest http, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        CreateVideoRequest body, HttpRequest http, VidPressDbContext db, VideoLifecycle lifecycle, IBackgroundJobClient jobs, TenantContext tenant,
+        CancellationToken ct)
     {
         if (!Idempotency.TryReadKey(http, out var idempotencyKey, out var badKey)) return badKey;
         // The bound request re-serialised: key order and whitespace of the caller's JSON do not count.
@@ -128,13 +130,10 @@ public static class VideosApi
         if (problems.Count == 0) await ValidatePinnedAssetsAsync(body, db, tenant, problems, ct);
         if (problems.Count > 0) return Problems.Validation(problems);
 
-        var now = clock.GetUtcNow();
-        var video = new Video
+        var video = lifecycle.Create(new Video
         {
             Id = Guid.NewGuid(),
             TenantId = tenant.TenantId,
-            Status = VideoStatus.Queued,
-            Stage = VideoStage.Queued,
             Request = new VideoRequest
             {
                 Text = body.Text, Url = body.Url, Title = body.Title, Language = body.Language is null ? null : Languages.Normalise(body.Language),
@@ -146,10 +145,7 @@ public static class VideosApi
             },
             IdempotencyKey = idempotencyKey,
             RequestHash = idempotencyKey is null ? null : requestHash,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        db.Videos.Add(video);
+        });
         try
         {
             await db.SaveChangesAsync(ct);
@@ -332,50 +328,27 @@ public static class VideosApi
     /// cancelled at once, and its job finds nothing to do. Cancelling twice is harmless.
     /// </summary>
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> CancelAsync(
-        Guid id, VidPressDbContext db, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        Guid id, VideoLifecycle lifecycle, TenantContext tenant, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        // One conditional update: a job taking its token or publishing at the same moment either sees the flag or wins the row first.
-        await db.Videos
-            .Where(v => v.Id == id && v.TenantId == tenant.TenantId && (v.Status == VideoStatus.Queued || v.Status == VideoStatus.Running))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(v => v.CancelRequested, true)
-                .SetProperty(v => v.Status, v => v.Status == VideoStatus.Queued ? VideoStatus.Cancelled : v.Status)
-                .SetProperty(v => v.FinishedAt, v => v.Status == VideoStatus.Queued ? now : v.FinishedAt)
-                .SetProperty(v => v.UpdatedAt, now), ct);
-        var video = await Find(db, tenant, id, ct);
+        var video = await lifecycle.RequestCancelAsync(tenant.TenantId, id, ct);
         if (video is null) return Problems.NotFound("video", id);
-        if (!video.CancelRequested || video.Status is VideoStatus.Succeeded or VideoStatus.Failed)
+        if (!VideoRules.CancelAccepted(video))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not cancellable.", detail: $"The video has already {video.Status.ToString().ToLowerInvariant()}.");
         return TypedResults.Accepted($"/videos/{id}", VideoResponse.From(video));
     }
 
     /// <summary>Queues a failed or cancelled video again; the new run resumes after the last finished stage.</summary>
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> RetryAsync(
-        Guid id, VidPressDbContext db, IBackgroundJobClient jobs, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+        Guid id, VidPressDbContext db, VideoLifecycle lifecycle, IBackgroundJobClient jobs, TenantContext tenant, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         // With its enqueueing: if the job cannot be enqueued, the video stays as it was (failed or cancelled,
         // retryable) instead of queued with no job.
         return await db.Database.InTransactionAsync(async () =>
         {
-            // Not while the previous outcome's webhook is still being handed over (stage Delivery): it would be lost.
-            var reset = await db.Videos
-                .Where(v => v.Id == id && v.TenantId == tenant.TenantId
-                    && (v.Status == VideoStatus.Failed || v.Status == VideoStatus.Cancelled) && v.Stage != VideoStage.Delivery)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(v => v.Status, VideoStatus.Queued)
-                    .SetProperty(v => v.Stage, VideoStage.Queued)
-                    .SetProperty(v => v.Progress, 0)
-                    .SetProperty(v => v.Error, (string?)null)
-                    .SetProperty(v => v.CancelRequested, false)
-                    // A new making of the video: its runs are counted afresh against Jobs:MaxAttempts.
-                    .SetProperty(v => v.AttemptsBefore, v => v.Attempt)
-                    .SetProperty(v => v.FinishedAt, (DateTimeOffset?)null)
-                    .SetProperty(v => v.UpdatedAt, now), ct);
-            var video = await Find(db, tenant, id, ct);
+            var requeued = await lifecycle.RetryAsync(tenant.TenantId, id, ct);
+            var video = await lifecycle.FindAsync(tenant.TenantId, id, ct);
             if (video is null) return (Results<Accepted<VideoResponse>, ProblemHttpResult>)Problems.NotFound("video", id);
-            if (reset == 0)
+            if (!requeued)
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not retryable.",
                     detail: $"Only failed or cancelled videos can be retried; this one is {video.Status.ToString().ToLowerInvariant()}.");
             jobs.Enqueue<VideoJob>(j => j.RunAsync(id, CancellationToken.None));

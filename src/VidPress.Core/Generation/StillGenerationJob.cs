@@ -6,6 +6,7 @@ using VidPress.Core.Data;
 using VidPress.Core.Jobs;
 using VidPress.Core.Media;
 using VidPress.Core.Timeline;
+using VidPress.Core.Videos;
 
 namespace VidPress.Core.Generation;
 
@@ -16,6 +17,7 @@ namespace VidPress.Core.Generation;
 /// </summary>
 public sealed class StillGenerationJob(
     VidPressDbContext db,
+    VideoLifecycle lifecycle,
     IServiceProvider services,
     TimelineBuilder timelines,
     IMediaStorage storage,
@@ -31,7 +33,7 @@ public sealed class StillGenerationJob(
     public async Task RunAsync(Guid videoId, CancellationToken cancellationToken)
     {
         var video = await db.Videos.AsNoTracking().SingleOrDefaultAsync(v => v.Id == videoId, cancellationToken);
-        if (video?.Timeline is not { } timeline || video.Status is not VideoStatus.Running || video.Stage != VideoStage.Generation) return;
+        if (video?.Timeline is not { } timeline || !VideoRules.WaitsForStills(video)) return;
         for (var i = 0; i < timeline.Clips.Count; i++)
         {
             var clip = timeline.Clips[i];
@@ -61,11 +63,7 @@ public sealed class StillGenerationJob(
         }
         // Only a video still waiting for its stills takes the timeline: a late copy of this job must not
         // change one that is being (or has been) rendered.
-        var now = clock.GetUtcNow();
-        var handedBack = await db.Videos
-            .Where(v => v.Id == videoId && v.Status == VideoStatus.Running && v.Stage == VideoStage.Generation)
-            .ExecuteUpdateAsync(u => u.SetProperty(v => v.Timeline, timeline).SetProperty(v => v.Stage, VideoStage.Render).SetProperty(v => v.UpdatedAt, now), cancellationToken);
-        if (handedBack == 0) logger.LogInformation("Video {VideoId} no longer waits for stills; this run's timeline is dropped", videoId);
+        if (!await lifecycle.ResumeAfterGenerationAsync(videoId, timeline, cancellationToken)) logger.LogInformation("Video {VideoId} no longer waits for stills; this run's timeline is dropped", videoId);
         // Always: the video job renders, or settles what happened meanwhile (a cancel, a finished render).
         jobs.Enqueue<VideoJob>(j => j.RunAsync(videoId, CancellationToken.None));
     }

@@ -13,6 +13,7 @@ using VidPress.Core.Narration;
 using VidPress.Core.Rendering;
 using VidPress.Core.Script;
 using VidPress.Core.Timeline;
+using VidPress.Core.Videos;
 
 namespace VidPress.Core.Jobs;
 
@@ -37,7 +38,7 @@ public sealed class JobOptions
 /// </summary>
 public sealed class VideoJob(
     VidPressDbContext db,
-    IDbContextFactory<VidPressDbContext> dbFactory,
+    VideoLifecycle lifecycle,
     ArticleReader articles,
     ScriptWriter scriptWriter,
     Narrator narrator,
@@ -59,7 +60,7 @@ public sealed class VideoJob(
     [Queue(JobQueues.Render)]
     public async Task RunAsync(Guid videoId, CancellationToken cancellationToken)
     {
-        var token = await TakeTokenAsync(videoId, cancellationToken);
+        var token = await lifecycle.TakeRunAsync(videoId, cancellationToken);
         if (token is null)
         {
             await SettleAsync(videoId);
@@ -80,7 +81,7 @@ public sealed class VideoJob(
         {
             // Shutting down: Hangfire hands the job to a worker again.
             if (cancellationToken.IsCancellationRequested) throw;
-            if (await StopReasonAsync(videoId) is { } reason)
+            if (await lifecycle.StopReasonAsync(videoId, _token) is { } reason)
             {
                 await StopAsync(videoId, reason);
                 return;
@@ -88,15 +89,12 @@ public sealed class VideoJob(
             if (e is RunStoppedException) return;
             // Published, or about to be: only the hand-over to the webhook is left, and a retried run settles it.
             if (video.Status == VideoStatus.Succeeded) throw;
-            if (!(e is VideoInputException or MediaRejectedException || (_token - video.AttemptsBefore >= _options.MaxAttempts && e is not OperationCanceledException))) throw;
+            if (!VideoRules.FailsForGood(video, _token, e, _options.MaxAttempts)) throw;
             logger.LogWarning(e, "Video {VideoId} failed at {Stage}", video.Id, video.Stage);
-            video.Error = e is VideoInputException or MediaRejectedException ? e.Message : $"{video.Stage} failed: {e.Message}";
-            video.Status = VideoStatus.Failed;
-            video.Stage = VideoStage.Delivery;
-            video.FinishedAt = clock.GetUtcNow();
-            if (await TrySaveFencedAsync(video, inside: null, CancellationToken.None))
+            if (lifecycle.Fail(video, _token, VideoRules.FailureReason(video.Stage, e))
+                && await lifecycle.TrySaveHeldAsync(video, _token, inside: null, CancellationToken.None))
                 await HandOverToWebhookAsync(video);
-            else if (await StopReasonAsync(videoId) is { } late)
+            else if (await lifecycle.StopReasonAsync(videoId, _token) is { } late)
                 await StopAsync(videoId, late);
         }
         finally
@@ -104,18 +102,6 @@ public sealed class VideoJob(
             await stopWatching.CancelAsync();
             await watcher;
         }
-    }
-
-    /// <summary>Takes the next fencing token, atomically, if the video still wants a run.</summary>
-    private async Task<int?> TakeTokenAsync(Guid videoId, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var taken = await db.Database.SqlQuery<int>($"""
-            UPDATE videos SET "Attempt" = "Attempt" + 1, "Status" = {nameof(VideoStatus.Running)}, "UpdatedAt" = {now}
-            WHERE "Id" = {videoId} AND "Status" IN ({nameof(VideoStatus.Queued)}, {nameof(VideoStatus.Running)}) AND NOT "CancelRequested"
-            RETURNING "Attempt" AS "Value"
-            """).ToListAsync(cancellationToken);
-        return taken.Count == 1 ? taken[0] : null;
     }
 
     /// <summary>
@@ -126,44 +112,24 @@ public sealed class VideoJob(
     {
         var video = await db.Videos.AsNoTracking().SingleOrDefaultAsync(v => v.Id == videoId);
         if (video is null) return;
-        if (video.Stage == VideoStage.Delivery && video.Status is VideoStatus.Succeeded or VideoStatus.Failed)
-            await HandOverToWebhookAsync(video);
-        else if (video.Status == VideoStatus.Running && video.CancelRequested)
-            await MarkCancelledAsync(videoId, token: null);
-    }
-
-    private enum StopReason { Cancelled, Superseded }
-
-    private async Task<StopReason?> StopReasonAsync(Guid videoId)
-    {
-        await using var check = await dbFactory.CreateDbContextAsync();
-        var row = await check.Videos.AsNoTracking().Where(v => v.Id == videoId)
-            .Select(v => new { v.Attempt, v.CancelRequested, v.Status }).SingleOrDefaultAsync();
-        if (row is null || row.Attempt != _token) return StopReason.Superseded;
-        if (row.CancelRequested && row.Status == VideoStatus.Running) return StopReason.Cancelled;
-        return null;
+        switch (VideoRules.SettleFor(video))
+        {
+            case SettleAction.HandOverOutcome: await HandOverToWebhookAsync(video); break;
+            case SettleAction.MarkCancelled: await lifecycle.MarkCancelledAsync(videoId, token: null); break;
+        }
     }
 
     private async Task StopAsync(Guid videoId, StopReason reason)
     {
         if (reason == StopReason.Cancelled)
         {
-            await MarkCancelledAsync(videoId, _token);
+            await lifecycle.MarkCancelledAsync(videoId, _token);
             logger.LogInformation("Video {VideoId} cancelled by request (run {Token})", videoId, _token);
         }
         else
         {
             logger.LogInformation("Video {VideoId}: run {Token} was superseded by a newer run and publishes nothing", videoId, _token);
         }
-    }
-
-    private async Task MarkCancelledAsync(Guid videoId, int? token)
-    {
-        var now = clock.GetUtcNow();
-        await using var update = await dbFactory.CreateDbContextAsync();
-        await update.Videos
-            .Where(v => v.Id == videoId && v.Status == VideoStatus.Running && v.CancelRequested && (token == null || v.Attempt == token))
-            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, VideoStatus.Cancelled).SetProperty(v => v.FinishedAt, now).SetProperty(v => v.UpdatedAt, now));
     }
 
     /// <summary>Polls the row so a cancel request or a newer run stops this one (and its ffmpeg) within a poll.</summary>
@@ -175,7 +141,7 @@ public sealed class VideoJob(
             try
             {
                 await Task.Delay(_options.StopPollInterval, clock, stopWatching);
-                if (await StopReasonAsync(videoId) is not null)
+                if (await lifecycle.StopReasonAsync(videoId, _token, stopWatching) is not null)
                 {
                     await run.CancelAsync();
                     return;
@@ -252,7 +218,7 @@ public sealed class VideoJob(
         }
         if (video.OutputKey is null)
         {
-            await EnterAsync(video, VideoStage.Render, 35, cancellationToken);
+            await EnterAsync(video, VideoStage.Render, VideoRules.RenderStartProgress, cancellationToken);
             using var scratch = CreateRenderScratch(video);
             var rendered = await RenderAsync(video, scratch, cancellationToken);
             await PublishAsync(video, rendered, cancellationToken);
@@ -283,17 +249,13 @@ public sealed class VideoJob(
             video.RenderSeconds = Math.Round(renders.Sum(r => r.Rendered.Elapsed.TotalSeconds), 2);
             video.Outputs = renders.Select((r, n) => new VideoOutput(r.Format.AspectRatio, r.Format.Resolution, r.Format.Width, r.Format.Height, keys[n].Video, keys[n].Poster)).ToList();
         }
-        video.Status = VideoStatus.Succeeded;
-        video.Stage = VideoStage.Delivery;
-        video.Progress = 100;
-        video.Error = null;
-        video.FinishedAt = clock.GetUtcNow();
+        if (!lifecycle.Publish(video, _token)) throw new RunStoppedException();
         cancellationToken.ThrowIfCancellationRequested();
         // Not cancellable once the row is held: a cancel request that arrives now waits for the commit and finds the video done.
         bool published;
         try
         {
-            published = await TrySaveFencedAsync(video, async () =>
+            published = await lifecycle.TrySaveHeldAsync(video, _token, async () =>
             {
                 if (renders is null) return;
                 // A transaction retried after a lost commit finds the files already moved.
@@ -312,8 +274,7 @@ public sealed class VideoJob(
             // failure is handled as an unpublished video's: retried, or failed for good on the last attempt.
             // Files already stored stay under their keys, which the next publish overwrites; they are not deleted, as
             // a commit that went through but was not acknowledged would then lose a published video's files.
-            var entry = db.Entry(video);
-            entry.CurrentValues.SetValues(entry.OriginalValues);
+            lifecycle.Revert(video);
             throw;
         }
         if (!published) throw new RunStoppedException();
@@ -337,9 +298,7 @@ public sealed class VideoJob(
         var eventType = WebhookEvents.For(video.Status)!;
         if (!string.IsNullOrEmpty(video.Request.CallbackUrl))
             jobs.Enqueue<WebhookJob>(j => j.DeliverAsync(video.Id, eventType, 1, CancellationToken.None));
-        await using var update = await dbFactory.CreateDbContextAsync();
-        await update.Videos.Where(v => v.Id == video.Id && v.Stage == VideoStage.Delivery)
-            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Stage, VideoStage.Done));
+        await lifecycle.HandBackAsync(video.Id);
     }
 
     /// <summary>
@@ -405,17 +364,11 @@ public sealed class VideoJob(
         return results;
     }
 
-    // Render progress arrives on ffmpeg's output threads (one per segment, so possibly out of order); it goes
-    // through its own short-lived context, only ever forward, and only for the run holding the token.
     private void ReportProgress(Guid videoId, double progress)
     {
-        var rounded = Math.Round(progress, 1);
-        var token = _token;
         try
         {
-            using var progressDb = dbFactory.CreateDbContext();
-            progressDb.Videos.Where(v => v.Id == videoId && v.Attempt == token && v.Progress < rounded)
-                .ExecuteUpdate(s => s.SetProperty(v => v.Progress, rounded));
+            lifecycle.ReportProgress(videoId, _token, Math.Round(progress, 1));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -427,42 +380,8 @@ public sealed class VideoJob(
     private async Task EnterAsync(Video video, VideoStage stage, double progress, CancellationToken cancellationToken)
     {
         PipelineMetrics.EnterStage(video.Id, stage);
-        video.Stage = stage;
-        video.Progress = progress;
-        await SaveAsync(video, cancellationToken);
-    }
-
-    private async Task SaveAsync(Video video, CancellationToken cancellationToken)
-    {
-        if (!await TrySaveFencedAsync(video, inside: null, cancellationToken)) throw new RunStoppedException();
-    }
-
-    /// <summary>
-    /// Saves the video only while this run holds the latest token, the video is running and no cancel is
-    /// requested. The conditional update locks the row until commit, so no newer run can take the token
-    /// between the check and the write; <paramref name="inside"/> runs under that lock.
-    /// </summary>
-    private async Task<bool> TrySaveFencedAsync(Video video, Func<Task>? inside, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        video.UpdatedAt = now;
-        var token = _token;
-        var strategy = db.Database.CreateExecutionStrategy();
-        var saved = await strategy.ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var held = await db.Videos
-                .Where(v => v.Id == video.Id && v.Attempt == token && v.Status == VideoStatus.Running && !v.CancelRequested)
-                .ExecuteUpdateAsync(s => s.SetProperty(v => v.UpdatedAt, now), cancellationToken);
-            if (held == 0) return false;
-            // Changes are accepted only after the commit, so a retried transaction writes them again.
-            await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
-            if (inside is not null) await inside();
-            await transaction.CommitAsync(cancellationToken);
-            return true;
-        });
-        if (saved) db.ChangeTracker.AcceptAllChanges();
-        return saved;
+        if (!VideoLifecycle.Enter(video, _token, stage, progress) || !await lifecycle.TrySaveHeldAsync(video, _token, inside: null, cancellationToken))
+            throw new RunStoppedException();
     }
 }
 
