@@ -62,9 +62,6 @@ public static class LibraryApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         library.MapGet("/search", SearchAsync).WithName("SearchLibrary")
             .WithSummary("Shots matching a text, by CLIP similarity and full-text match fused by rank");
-        app.MapGet("/videos/{id:guid}/credits", VideoCredits.GetAsync).WithTags("Videos").WithName("GetVideoCredits")
-            .WithSummary("The credit line and licence of every library shot the video uses").WithApiProblems()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

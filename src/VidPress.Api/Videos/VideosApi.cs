@@ -108,6 +108,9 @@ public static class VideosApi
         videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster").WithSummary("A poster frame of the video (JPEG)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         videos.MapTimelineEditing();
+        videos.MapGet("/{id:guid}/credits", VideoCredits.GetAsync).WithName("GetVideoCredits")
+            .WithSummary("The credit line and licence of every library shot the video uses")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         videos.MapGet("/{id:guid}/deliveries", GetDeliveriesAsync).WithName("GetVideoDeliveries").WithSummary("Every webhook delivery attempt for the video")
             .ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelVideo").WithSummary("Stop a queued or running video")

@@ -17,18 +17,6 @@ using VidPress.Core.Videos;
 
 namespace VidPress.Core.Jobs;
 
-public sealed class JobOptions
-{
-    /// <summary>
-    /// Runs of a video job before it is failed for good (Hangfire retries in between), counted from the video's
-    /// creation, its last retry or its last timeline edit.
-    /// </summary>
-    public int MaxAttempts { get; set; } = 3;
-    public int CandidatesPerSentence { get; set; } = 8;
-    /// <summary>How often a running job looks for a cancel request or a newer run of the same video.</summary>
-    public TimeSpan StopPollInterval { get; set; } = TimeSpan.FromSeconds(1);
-}
-
 /// <summary>
 /// Runs a video through the stages in order. Each finished stage's result is saved on the video row,
 /// so a job that is retried or picked up again after a crash resumes after the last finished stage.
@@ -382,34 +370,5 @@ public sealed class VideoJob(
         PipelineMetrics.EnterStage(video.Id, stage);
         if (!VideoLifecycle.Enter(video, _token, stage, progress) || !await lifecycle.TrySaveHeldAsync(video, _token, inside: null, cancellationToken))
             throw new RunStoppedException();
-    }
-}
-
-/// <summary>This run lost its token (a newer run took over) or the video was cancelled; it stops without publishing.</summary>
-public sealed class RunStoppedException() : Exception("The run no longer holds the video's fencing token.");
-
-public static class JobQueues
-{
-    public const string Render = "render";
-    public const string Default = "default";
-    public const string Gpu = "gpu";
-}
-
-/// <summary>Ingests one library asset in the background.</summary>
-public sealed class AssetIngestJob(LibraryIngest ingest)
-{
-    [AutomaticRetry(Attempts = 2, DelaysInSeconds = [5, 30])]
-    [Queue(JobQueues.Default)]
-    public async Task RunAsync(Guid assetId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await ingest.IngestAsync(assetId, cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await ingest.MarkFailedAsync(assetId, e.Message, CancellationToken.None);
-            throw;
-        }
     }
 }

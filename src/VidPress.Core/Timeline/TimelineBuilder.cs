@@ -152,6 +152,15 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
         };
     }
 
+    /// <summary>A fallback clip whose still could not be generated stays a title card, with the reason an editor reads.</summary>
+    public TimelineDocument KeepTitleCard(TimelineDocument timeline, int clipIndex, string reason)
+    {
+        var clips = timeline.Clips.ToArray();
+        if (!clips[clipIndex].Fallback) throw new InvalidOperationException($"Clip {clipIndex} shows a library shot; only fallback clips wait for stills.");
+        clips[clipIndex] = clips[clipIndex] with { GenerationError = reason };
+        return timeline with { Clips = clips };
+    }
+
     /// <summary>
     /// Puts a generated still where a fallback title card was: the generation side calls this once it has
     /// stored the still as an asset, so the renderer draws it like any still, labelled as AI-generated.

@@ -1,4 +1,5 @@
 using VidPress.Core.Generation;
+using VidPress.Core.Jobs;
 using VidPress.Core.Timeline;
 
 namespace VidPress.UnitTests.Generation;

@@ -3,12 +3,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VidPress.Core.Data;
-using VidPress.Core.Jobs;
+using VidPress.Core.Generation;
 using VidPress.Core.Media;
 using VidPress.Core.Timeline;
 using VidPress.Core.Videos;
 
-namespace VidPress.Core.Generation;
+namespace VidPress.Core.Jobs;
 
 /// <summary>
 /// Runs on the GPU workers' queue: makes a still for every fallback clip of a video's timeline, stores
@@ -56,9 +56,7 @@ public sealed class StillGenerationJob(
                 // Stills are an extra: a model that does not load or a GPU that fails leaves the title card, with the
                 // reason on the clip, and the video is still made. (Failing the job would leave the video waiting here.)
                 logger.LogError(e, "No still for video {VideoId} clip {Clip}; it stays a title card", videoId, i);
-                var clips = timeline.Clips.ToArray();
-                clips[i] = clip with { GenerationError = e.Message };
-                timeline = timeline with { Clips = clips };
+                timeline = timelines.KeepTitleCard(timeline, i, e.Message);
             }
         }
         // Only a video still waiting for its stills takes the timeline: a late copy of this job must not

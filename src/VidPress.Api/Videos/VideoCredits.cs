@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
 
-namespace VidPress.Api.Library;
+namespace VidPress.Api.Videos;
 
 /// <summary>A library shot on screen in a video, with the credit its asset asks for.</summary>
 public sealed record ShotCredit(Guid ShotId, Guid AssetId, string? Title, string? Credit, string? Licence, double Start, double End);
