@@ -22,6 +22,7 @@ public static class HostingExtensions
         services.AddScoped<TenantContext>();
         services.AddProblemDetails();
         services.AddBadRequestProblems();
+        services.AddExceptionHandler<DatabaseUnavailableProblems>();
         services.ConfigureHttpJsonOptions(o => DocumentJson.Configure(o.SerializerOptions));
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "VidPress Service", Version = "v1", Description = "Turns news articles into narrated videos." }));

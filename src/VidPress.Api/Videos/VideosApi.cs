@@ -133,7 +133,7 @@ public static class VideosApi
         if (problems.Count == 0) await ValidatePinnedAssetsAsync(body, db, tenant, problems, ct);
         if (problems.Count > 0) return Problems.Validation(problems);
 
-        var video = lifecycle.Create(new Video
+        var video = new Video
         {
             Id = Guid.NewGuid(),
             TenantId = tenant.TenantId,
@@ -148,26 +148,15 @@ public static class VideosApi
             },
             IdempotencyKey = idempotencyKey,
             RequestHash = idempotencyKey is null ? null : requestHash,
-        });
+        };
         try
         {
-            await db.SaveChangesAsync(ct);
+            await lifecycle.CreateAsync(video, () => jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None)), ct);
         }
         catch (DbUpdateException e) when (idempotencyKey is not null && Idempotency.IsKeyConflict(e, "videos"))
         {
             db.ChangeTracker.Clear();
             return await ReplayAsync(db, tenant, idempotencyKey, requestHash, ct) ?? throw new InvalidOperationException("The conflicting video is gone.", e);
-        }
-        try
-        {
-            jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
-        }
-        catch
-        {
-            // Without a job the row would wait forever; take it back so the caller can simply retry.
-            db.Videos.Remove(video);
-            await db.SaveChangesAsync(CancellationToken.None);
-            throw;
         }
         return TypedResults.Accepted($"/videos/{video.Id}", VideoResponse.From(video));
     }

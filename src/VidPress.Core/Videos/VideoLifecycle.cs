@@ -14,13 +14,48 @@ namespace VidPress.Core.Videos;
 /// </summary>
 public sealed class VideoLifecycle(VidPressDbContext db, IDbContextFactory<VidPressDbContext> contexts, TimeProvider clock)
 {
-    /// <summary>Adds a new, queued video to the context (saved with the caller's SaveChanges).</summary>
-    public Video Create(Video video)
+    /// <summary>
+    /// Stores a new, queued video and hands it to its job as one: <paramref name="enqueue"/> runs inside the insert's
+    /// transaction, so a failed enqueue (or a failed commit) leaves no video behind, and a job that starts before the
+    /// commit waits for it (<see cref="TakeRunAsync"/> takes the same lock) and then finds the video, or none. A video
+    /// stored without its job would wait as queued for good, and an idempotent retry of the request would answer with it.
+    /// </summary>
+    public async Task CreateAsync(Video video, Action enqueue, CancellationToken cancellationToken)
     {
         VideoRules.Create(video, clock.GetUtcNow());
         db.Videos.Add(video);
-        return video;
+        try
+        {
+            await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                await LockRunsAsync(db, video.Id, cancellationToken);
+                // Accepted only after the commit, so a transaction retried after a lost connection inserts the row again.
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+                enqueue();
+                await transaction.CommitAsync(CancellationToken.None);
+            });
+        }
+        catch
+        {
+            db.Entry(video).State = EntityState.Detached;
+            throw;
+        }
+        db.ChangeTracker.AcceptAllChanges();
     }
+
+    /// <summary>
+    /// Serialises a video's run-taking with its creation: held until the transaction ends. Advisory, keyed by the
+    /// video id under a class of its own; two ids that share a key only wait for each other a moment.
+    /// </summary>
+    private static Task LockRunsAsync(VidPressDbContext context, Guid videoId, CancellationToken cancellationToken)
+    {
+        var key = BitConverter.ToInt32(videoId.ToByteArray(), 0) ^ BitConverter.ToInt32(videoId.ToByteArray(), 12);
+        return context.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RunLockClass}, {key})", cancellationToken);
+    }
+
+    /// <summary>The advisory lock class of video runs ("VPrn").</summary>
+    private const int RunLockClass = 0x5650726E;
 
     /// <summary>Asks the tenant's video to stop; returns the video as it is afterwards (null: not the tenant's).</summary>
     public async Task<Video?> RequestCancelAsync(Guid tenantId, Guid videoId, CancellationToken cancellationToken)
@@ -55,7 +90,9 @@ public sealed class VideoLifecycle(VidPressDbContext db, IDbContextFactory<VidPr
     public Task<int?> TakeRunAsync(Guid videoId, CancellationToken cancellationToken) =>
         db.Database.InTransactionAsync(async () =>
         {
-            // The update holds the row until the commit, so the token read back is this run's own.
+            // A video whose creation has not committed yet is waited for (see CreateAsync). The update then holds the
+            // row until the commit, so the token read back is this run's own.
+            await LockRunsAsync(db, videoId, cancellationToken);
             if (await ApplyAsync(db, VideoRules.TakeRun(clock.GetUtcNow()), v => v.Id == videoId, cancellationToken) == 0) return (int?)null;
             return await db.Videos.Where(v => v.Id == videoId).Select(v => v.Attempt).SingleAsync(cancellationToken);
         }, cancellationToken);
