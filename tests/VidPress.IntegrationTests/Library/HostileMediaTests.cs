@@ -41,26 +41,29 @@ public sealed class HostileMediaTests(MediaLibraryFixture service)
     [Fact]
     public async Task Mkv_of_an_hour_whose_header_claims_60_s_is_refused_at_upload_and_nothing_is_stored()
     {
-        // An hour of black at one frame a second is a ~70 KB Matroska file.
-        var mkv = Work("long.mkv");
-        await Media.Ffmpeg("-f", "lavfi", "-i", "color=c=black:s=64x64:r=1", "-t", "3600", "-c:v", "libx264", "-preset", "ultrafast", "-g", "600", mkv);
-        var bytes = await File.ReadAllBytesAsync(mkv);
-        // The segment's Duration element (id 0x4489, an 8-byte float of milliseconds) and the track's DURATION tag.
-        var duration = bytes.AsSpan().IndexOf(new byte[] { 0x44, 0x89, 0x88 });
-        Assert.True(duration > 0);
-        Assert.Equal(3_600_000.0, BinaryPrimitives.ReadDoubleBigEndian(bytes.AsSpan(duration + 3)));
-        BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(duration + 3), 60_000.0);
-        var tag = bytes.AsSpan().IndexOf("01:00:00.000000000"u8);
-        Assert.True(tag > 0);
-        "00:01:00.000000000"u8.CopyTo(bytes.AsSpan(tag));
-        await File.WriteAllBytesAsync(mkv, bytes);
-        var probe = await Media.ProbeAsync(mkv);
-        Assert.Equal(60, Media.Seconds(probe.GetProperty("format"), "duration"), 1);
+        var mkv = await HourOfBlackClaimingAMinuteAsync();
 
         var problem = await AssertRefusedAsync(() => service.UploadAsync(mkv, "long.mkv", new Dictionary<string, string> { ["title"] = "should not exist" }),
             "select count(*) from assets");
 
         Assert.Contains("60 s its header declares", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task The_ingest_decoding_pass_stops_at_the_declared_duration_of_a_file_that_runs_on()
+    {
+        // The upload refuses such a file by its packets; the decoding pass holds to the same limit on its own.
+        var mkv = await HourOfBlackClaimingAMinuteAsync();
+        var folder = Directory.CreateDirectory(Work("candidates")).FullName;
+        var scenes = new VidPress.Core.Library.SceneDetector(
+            Microsoft.Extensions.Options.Options.Create(new MediaOptions()), Microsoft.Extensions.Options.Options.Create(new VidPress.Core.Library.LibraryOptions()));
+
+        var error = await Assert.ThrowsAsync<MediaRejectedException>(() => scenes.ScanAsync(mkv, folder, 60, CancellationToken.None));
+
+        Assert.Contains("60 s its header declares", error.Message);
+        // It stopped soon after the limit (65 s, at one frame a second), not after the hour's 3600 frames: the decoder and
+        // the candidate encoder run some frames ahead of the log that the limit is checked on (~170 here), never the hour.
+        Assert.InRange(Directory.GetFiles(folder).Length, 1, 600);
     }
 
     [Fact]
@@ -74,6 +77,25 @@ public sealed class HostileMediaTests(MediaLibraryFixture service)
         Assert.Contains("64×48", error.Message);
         var image = await new FrameDecoder(maxPixels: 64 * 48).ReadImageAsync(png);
         Assert.Equal((64, 48), (image.Width, image.Height));
+    }
+
+    /// <summary>An hour of black at one frame a second (a ~70 KB Matroska file) whose header says it lasts 60 s.</summary>
+    private async Task<string> HourOfBlackClaimingAMinuteAsync()
+    {
+        var mkv = Work("long.mkv");
+        await Media.Ffmpeg("-f", "lavfi", "-i", "color=c=black:s=64x64:r=1", "-t", "3600", "-c:v", "libx264", "-preset", "ultrafast", "-g", "600", mkv);
+        var bytes = await File.ReadAllBytesAsync(mkv);
+        // The segment's Duration element (id 0x4489, an 8-byte float of milliseconds) and the track's DURATION tag.
+        var duration = bytes.AsSpan().IndexOf(new byte[] { 0x44, 0x89, 0x88 });
+        Assert.True(duration > 0);
+        Assert.Equal(3_600_000.0, BinaryPrimitives.ReadDoubleBigEndian(bytes.AsSpan(duration + 3)));
+        BinaryPrimitives.WriteDoubleBigEndian(bytes.AsSpan(duration + 3), 60_000.0);
+        var tag = bytes.AsSpan().IndexOf("01:00:00.000000000"u8);
+        Assert.True(tag > 0);
+        "00:01:00.000000000"u8.CopyTo(bytes.AsSpan(tag));
+        await File.WriteAllBytesAsync(mkv, bytes);
+        Assert.Equal(60, Media.Seconds((await Media.ProbeAsync(mkv)).GetProperty("format"), "duration"), 1);
+        return mkv;
     }
 
     private async Task<HttpResponseMessage> UploadMusicAsync(string path, string fileName)
