@@ -20,7 +20,8 @@ public sealed partial class FrameDecoder(
 {
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(2);
     // Library files are untrusted uploads: the same local-files-only, no-playlists input options as the probe.
-    private readonly IReadOnlyList<string> _safeInputOptions = MediaOptions.SafeInputOptionsFor(allowedFormats ?? MediaOptions.DefaultAllowedFormats, maxPixels);
+    private readonly IReadOnlyList<string> _safeInputOptions =
+        MediaOptions.SafeInputOptionsFor(allowedFormats ?? MediaOptions.DefaultAllowedFormats, maxPixels);
 
     /// <summary>The most stdout <paramref name="pictures"/> PPM pictures at the pixel limit take: header and RGB bytes.</summary>
     private long OutputLimit(int pictures) => pictures * (maxPixels * 3 + 64);
@@ -90,7 +91,10 @@ public sealed partial class FrameDecoder(
         // A few showinfo lines per selected frame (the frame limit bounds them), plus its configuration lines.
         var stderr = new List<string>();
         var result = await RunAsync(arguments, targets.Length, cancellationToken,
-            onStderrLine: line => { if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (stderr) if (stderr.Count < targets.Length * 8 + 16) stderr.Add(line); });
+            onStderrLine: line =>
+            {
+                if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (stderr) if (stderr.Count < targets.Length * 8 + 16) stderr.Add(line);
+            });
 
         var images = ParsePpmStream(result.StandardOutput, maxPixels);
         List<string> lines;

@@ -61,7 +61,8 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
                 .. (_library.DecodeThreads > 0 ? ["-threads", _library.DecodeThreads.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()),
                 "-i", "file:" + Path.GetFullPath(path), "-filter_complex", graph,
                 "-map", "[scores]", "-an", "-sn", "-dn", "-f", "null", "-",
-                "-map", "[candidates]", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "3", "-start_number", "0", "-f", "image2", pattern,
+                "-map", "[candidates]", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "3",
+                "-start_number", "0", "-f", "image2", pattern,
             ], TimeoutFor(durationSeconds, _library), stop.Token, onStderrLine: line =>
             {
                 if (line.Contains("Parsed_metadata", StringComparison.Ordinal))
@@ -72,7 +73,8 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
                         if (time > limit)
                             overrun = $"The video runs past the {declared:0.###} s its header declares (a frame at {time:0.#} s); the file is refused.";
                         else if (scores.Frames > maxFrames)
-                            overrun = $"The video holds more than {maxFrames} frames, over {_media.MaxFrameRate:0} per second of the {declared:0.###} s its header declares.";
+                            overrun = $"The video holds more than {maxFrames} frames, over {_media.MaxFrameRate:0} per second " +
+                                $"of the {declared:0.###} s its header declares.";
                         if (overrun is not null) stop.Cancel();
                     }
                 }

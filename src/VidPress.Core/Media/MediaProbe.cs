@@ -117,7 +117,8 @@ public sealed class MediaProbe(IOptions<MediaOptions> options)
                 $"The video runs past the {declaredSeconds:0.###} s its header declares (its frames go on beyond {limit:0.#} s); the file is refused.");
         if (frames > maxFrames)
             throw new MediaRejectedException(
-                $"The video holds more than {maxFrames} frames, over {_options.MaxFrameRate:0} per second of the {declaredSeconds:0.###} s its header declares.");
+                $"The video holds more than {maxFrames} frames, over {_options.MaxFrameRate:0} per second " +
+                $"of the {declaredSeconds:0.###} s its header declares.");
     }
 
     /// <summary>The last frame count and output time (seconds) of ffmpeg's <c>-progress</c> report.</summary>
@@ -244,7 +245,8 @@ public sealed class MediaProbe(IOptions<MediaOptions> options)
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
     private static double? ParseDouble(JsonElement element, string name) =>
-        String(element, name) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null;
+        String(element, name) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+            ? d : null;
 
     private static string Invariant(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 
