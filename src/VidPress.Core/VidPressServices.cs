@@ -42,7 +42,10 @@ public static class VidPressServices
         services.AddOptions<MediaOptions>().BindConfiguration("Media");
         services.AddOptions<ScriptOptions>().BindConfiguration("Script");
         services.AddOptions<NarrationOptions>().BindConfiguration("Narration");
-        services.AddOptions<LibraryOptions>().BindConfiguration("Library");
+        services.AddOptions<LibraryOptions>().BindConfiguration("Library")
+            .Validate(o => o.MaxMusicSeconds is > 1 and <= LibraryOptions.MaxMusicSecondsCeiling,
+                $"Library:MaxMusicSeconds must be more than 1 and at most {LibraryOptions.MaxMusicSecondsCeiling} seconds.")
+            .ValidateOnStart();
         services.AddOptions<TimelineOptions>().BindConfiguration("Timeline");
         services.AddOptions<RenderingOptions>().BindConfiguration("Rendering")
             .Validate(o => RenderingOptions.AacCoders.Contains(o.AacCoder), $"Rendering:AacCoder must be one of ffmpeg's AAC coders: {string.Join(", ", RenderingOptions.AacCoders)}.")
@@ -77,7 +80,7 @@ public static class VidPressServices
         services.AddSingleton(sp =>
         {
             var media = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value;
-            return new FrameDecoder(media.FfmpegPath, allowedFormats: media.AllowedFormats);
+            return new FrameDecoder(media.FfmpegPath, allowedFormats: media.AllowedFormats, maxPixels: media.MaxPixels);
         });
         services.AddClip(configuration);
 

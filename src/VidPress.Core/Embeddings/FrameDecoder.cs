@@ -12,13 +12,19 @@ public sealed record DecodedFrame(TimeSpan RequestedTime, TimeSpan FrameTime, Rg
 /// Decodes pictures and video frames to <see cref="RgbImage"/> with ffmpeg, so no image library is needed.
 /// Frames come back as a PPM stream, whose headers carry the size after ffmpeg's own rotation handling.
 /// The frame "at" a time is the first frame whose timestamp is at or after it (what <c>ffmpeg -ss</c> gives),
-/// times counted from the start of the file.
+/// times counted from the start of the file. No picture over <c>maxPixels</c> is decoded or accepted, and ffmpeg's output
+/// is read up to the size of the pictures asked for at that limit, never further.
 /// </summary>
-public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan? timeout = null, IReadOnlyList<string>? allowedFormats = null)
+public sealed partial class FrameDecoder(
+    string ffmpegPath = "ffmpeg", TimeSpan? timeout = null, IReadOnlyList<string>? allowedFormats = null, long maxPixels = 4096L * 4096)
 {
     private readonly TimeSpan _timeout = timeout ?? TimeSpan.FromMinutes(2);
     // Library files are untrusted uploads: the same local-files-only, no-playlists input options as the probe.
-    private readonly IReadOnlyList<string> _safeInputOptions = MediaOptions.SafeInputOptionsFor(allowedFormats ?? MediaOptions.DefaultAllowedFormats);
+    private readonly IReadOnlyList<string> _safeInputOptions =
+        MediaOptions.SafeInputOptionsFor(allowedFormats ?? MediaOptions.DefaultAllowedFormats, maxPixels);
+
+    /// <summary>The most stdout <paramref name="pictures"/> PPM pictures at the pixel limit take: header and RGB bytes.</summary>
+    private long OutputLimit(int pictures) => pictures * (maxPixels * 3 + 64);
 
     /// <summary>The first frame of a picture (PNG, JPEG, …) or video.</summary>
     public async Task<RgbImage> ReadImageAsync(string path, CancellationToken cancellationToken = default)
@@ -26,8 +32,8 @@ public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan?
         var arguments = InputArguments(path, seek: null, logLevel: "error");
         arguments.AddRange(["-frames:v", "1"]);
         arguments.AddRange(OutputArguments);
-        var result = await ToolProcess.RunCheckedAsync(ffmpegPath, arguments, _timeout, cancellationToken);
-        var frames = ParsePpmStream(result.StandardOutput);
+        var result = await RunAsync(arguments, 1, cancellationToken);
+        var frames = ParsePpmStream(result.StandardOutput, maxPixels);
         return frames.Count > 0 ? frames[0] : throw new ToolFailedException(ffmpegPath, $"no picture decoded from {Path.GetFileName(path)}");
     }
 
@@ -42,10 +48,14 @@ public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan?
         using var input = new MemoryStream();
         foreach (var path in paths) input.Write(await File.ReadAllBytesAsync(path, cancellationToken));
         input.Position = 0;
-        var arguments = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-f", "jpeg_pipe", "-i", "pipe:0", "-fps_mode", "passthrough" };
+        var arguments = new List<string>
+        {
+            "-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-max_pixels", maxPixels.ToString(CultureInfo.InvariantCulture),
+            "-f", "jpeg_pipe", "-i", "pipe:0", "-fps_mode", "passthrough",
+        };
         arguments.AddRange(OutputArguments);
-        var result = await ToolProcess.RunCheckedAsync(ffmpegPath, arguments, _timeout, cancellationToken, input);
-        var images = ParsePpmStream(result.StandardOutput);
+        var result = await RunAsync(arguments, paths.Count, cancellationToken, input);
+        var images = ParsePpmStream(result.StandardOutput, maxPixels);
         return images.Count == paths.Count ? images : throw new ToolFailedException(ffmpegPath, $"decoded {images.Count} of {paths.Count} pictures");
     }
 
@@ -78,13 +88,15 @@ public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan?
         ]);
         arguments.AddRange(OutputArguments);
 
+        // A few showinfo lines per selected frame (the frame limit bounds them), plus its configuration lines.
         var stderr = new List<string>();
-        var result = await ToolProcess.RunAsync(ffmpegPath, arguments, _timeout, cancellationToken,
-            onStderrLine: line => { if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (stderr) stderr.Add(line); });
-        if (result.ExitCode != 0)
-            throw new ToolFailedException(ffmpegPath, $"exited with {result.ExitCode}: {result.StandardError.Trim().Split('\n').LastOrDefault()}");
+        var result = await RunAsync(arguments, targets.Length, cancellationToken,
+            onStderrLine: line =>
+            {
+                if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (stderr) if (stderr.Count < targets.Length * 8 + 16) stderr.Add(line);
+            });
 
-        var images = ParsePpmStream(result.StandardOutput);
+        var images = ParsePpmStream(result.StandardOutput, maxPixels);
         List<string> lines;
         lock (stderr) lines = [.. stderr];
         var frameTimes = ParseFrameTimes(lines).Select(t => t + seek).ToArray();
@@ -99,6 +111,28 @@ public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan?
             if (index >= 0) frames.Add(new DecodedFrame(time, TimeSpan.FromSeconds(frameTimes[index]), images[index]));
         }
         return frames;
+    }
+
+    /// <summary>
+    /// One ffmpeg run whose stdout is capped at <paramref name="pictures"/> pictures of the pixel limit; a picture
+    /// over the limit is refused as the upload's fault (<see cref="MediaRejectedException"/>), any other failure is the tool's.
+    /// </summary>
+    private async Task<ToolResult> RunAsync(
+        List<string> arguments, int pictures, CancellationToken cancellationToken, Stream? input = null, Action<string>? onStderrLine = null)
+    {
+        ToolResult result;
+        try
+        {
+            result = await ToolProcess.RunAsync(ffmpegPath, arguments, _timeout, cancellationToken, input, onStderrLine, maxOutputBytes: OutputLimit(pictures));
+        }
+        catch (ToolOutputLimitException)
+        {
+            throw new MediaRejectedException($"The file decodes to more than {pictures} picture(s) of at most {maxPixels} pixels.");
+        }
+        if (MediaProbe.PixelLimitMessage(result.StandardError, maxPixels) is { } tooLarge) throw new MediaRejectedException(tooLarge);
+        if (result.ExitCode != 0)
+            throw new ToolFailedException(ffmpegPath, $"exited with {result.ExitCode}: {result.StandardError.Trim().Split('\n').LastOrDefault()}");
+        return result;
     }
 
     private static readonly string[] OutputArguments = ["-an", "-sn", "-dn", "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"];
@@ -149,8 +183,8 @@ public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan?
         return times;
     }
 
-    /// <summary>Splits concatenated binary PPM (P6, 8-bit) images.</summary>
-    internal static IReadOnlyList<RgbImage> ParsePpmStream(byte[] data)
+    /// <summary>Splits concatenated binary PPM (P6, 8-bit) images, each checked to be at most <paramref name="maxPixels"/> as decoded.</summary>
+    internal static IReadOnlyList<RgbImage> ParsePpmStream(byte[] data, long maxPixels = long.MaxValue)
     {
         var images = new List<RgbImage>();
         var position = 0;
@@ -164,6 +198,8 @@ public sealed partial class FrameDecoder(string ffmpegPath = "ffmpeg", TimeSpan?
             var maxValue = ReadHeaderNumber(data, ref position);
             if (maxValue != 255) throw new FormatException($"PPM max value {maxValue}; only 8-bit frames are expected");
             position++; // the single whitespace byte before the pixels
+            if ((long)width * height > maxPixels)
+                throw new MediaRejectedException($"The picture is {width}×{height} once decoded; at most {maxPixels} pixels are accepted.");
             var size = checked(width * height * 3);
             if (data.Length - position < size) throw new FormatException("truncated PPM frame");
             images.Add(new RgbImage(width, height, data.AsSpan(position, size).ToArray()));

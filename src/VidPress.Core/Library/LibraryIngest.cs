@@ -14,6 +14,12 @@ public sealed class LibraryOptions
     /// <summary>A long shot gets a keyframe every this many seconds; a short one gets one in its middle.</summary>
     public double KeyframeIntervalSeconds { get; set; } = 2.0;
     public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+    /// <summary>
+    /// The longest music bed accepted, in seconds (1 s to 3 h): its sound is decoded whole, as mono float PCM at
+    /// 22,050 Hz (~5 MB a minute), for the beat tracker at upload.
+    /// </summary>
+    public double MaxMusicSeconds { get; set; } = 15 * 60;
+    public const double MaxMusicSecondsCeiling = 3 * 60 * 60;
     /// <summary>Scene score (0–1) above which a frame always starts a new shot.</summary>
     public double SceneThreshold { get; set; } = 0.3;
     /// <summary>A lower score that still starts a shot when it is <see cref="ScenePeakRatio"/> times its neighbours' mean.</summary>

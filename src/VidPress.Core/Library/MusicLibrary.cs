@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VidPress.Core.Data;
@@ -12,12 +11,14 @@ namespace VidPress.Core.Library;
 
 /// <summary>
 /// Music beds: uploaded once per tenant, probed like any upload (local file only, whitelisted formats,
-/// limits), their beats tracked at upload so every video that uses them can cut on the beat.
+/// limits), their beats tracked at upload so every video that uses them can cut on the beat. The decode for the beat
+/// tracker is held to the duration the header declares: a file whose sound runs on past it is refused, and the
+/// samples it may produce are counted, never taken from the header.
 /// </summary>
-public sealed class MusicLibrary(VidPressDbContext db, IMediaStorage storage, MediaProbe probe, IOptions<MediaOptions> media, TimeProvider clock)
+public sealed class MusicLibrary(
+    VidPressDbContext db, IMediaStorage storage, MediaProbe probe, IOptions<MediaOptions> media, IOptions<LibraryOptions> library, TimeProvider clock)
 {
     public const int AnalysisSampleRate = 22050;
-    public const double MaxSeconds = 15 * 60;
 
     public async Task<(MusicTrack Track, bool Existing)> AddAsync(Guid tenantId, string path, string fileName, string title, IReadOnlyList<string> moods, string? credit, CancellationToken cancellationToken)
     {
@@ -26,9 +27,14 @@ public sealed class MusicLibrary(VidPressDbContext db, IMediaStorage storage, Me
         var existing = await db.MusicTracks.AsNoTracking().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.Sha256 == sha, cancellationToken);
         if (existing is not null) return (existing, true);
 
-        var duration = await ProbeAudioAsync(path, cancellationToken);
-        var samples = await DecodeMonoAsync(path, cancellationToken);
-        var beats = BeatTracker.Track(samples, AnalysisSampleRate);
+        var declared = await probe.ProbeAudioAsync(path, cancellationToken);
+        var maxSeconds = library.Value.MaxMusicSeconds;
+        if (declared <= 1 || declared > maxSeconds) throw new MediaRejectedException(LengthRule(maxSeconds));
+        var pcm = await DecodeMonoAsync(path, declared, cancellationToken);
+        // What the file really holds, not its header, is how long the bed lasts (a truncated file is shorter).
+        var duration = Math.Round(pcm.Length / sizeof(float) / (double)AnalysisSampleRate, 3);
+        if (duration <= 1) throw new MediaRejectedException(LengthRule(maxSeconds) + $" Its sound lasts {duration:0.###} s.");
+        var beats = BeatTracker.Track(MemoryMarshal.Cast<byte, float>(pcm.AsSpan(0, pcm.Length / sizeof(float) * sizeof(float))), AnalysisSampleRate);
         var id = Guid.NewGuid();
         var track = new MusicTrack
         {
@@ -69,27 +75,36 @@ public sealed class MusicLibrary(VidPressDbContext db, IMediaStorage storage, Me
         return beats;
     }
 
-    private async Task<double> ProbeAudioAsync(string path, CancellationToken cancellationToken)
-    {
-        if (new FileInfo(path).Length == 0) throw new MediaRejectedException("The file is empty.");
-        var result = await ToolProcess.RunAsync(media.Value.FfprobePath,
-            ["-v", "error", .. probe.SafeInputOptions, "-show_format", "-show_streams", "-of", "json", "-i", path], media.Value.ProbeTimeout, cancellationToken);
-        if (result.ExitCode != 0) throw new MediaRejectedException("The file is not a supported audio file.");
-        using var json = JsonDocument.Parse(result.StandardOutput);
-        var hasAudio = json.RootElement.TryGetProperty("streams", out var streams) && streams.EnumerateArray().Any(s => s.GetProperty("codec_type").GetString() == "audio");
-        if (!hasAudio) throw new MediaRejectedException("The file has no sound.");
-        var duration = json.RootElement.GetProperty("format").TryGetProperty("duration", out var d)
-            && double.TryParse(d.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
-        if (duration <= 1 || duration > MaxSeconds) throw new MediaRejectedException($"Music beds last between 1 s and {MaxSeconds / 60:0} minutes.");
-        return duration;
-    }
+    private static string LengthRule(double maxSeconds) => $"Music beds last between 1 s and {maxSeconds:0} s ({maxSeconds / 60:0.#} minutes).";
 
-    private async Task<float[]> DecodeMonoAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// Mono float PCM (little-endian f32) at <see cref="AnalysisSampleRate"/>, at most <see cref="MediaOptions.DecodeLimitSeconds"/> of the
+    /// declared duration: ffmpeg is killed at the first byte past it and the file is refused, so an upload whose frames
+    /// decode to hours costs the API the few megabytes of its stated length, whatever its header says.
+    /// </summary>
+    private async Task<byte[]> DecodeMonoAsync(string path, double declaredSeconds, CancellationToken cancellationToken)
     {
-        var result = await ToolProcess.RunCheckedAsync(media.Value.FfmpegPath,
-            ["-hide_banner", "-nostdin", .. probe.SafeInputOptions, "-i", path, "-vn", "-ac", "1", "-ar", AnalysisSampleRate.ToString(CultureInfo.InvariantCulture), "-f", "f32le", "pipe:1"],
-            TimeSpan.FromMinutes(2), cancellationToken);
-        return MemoryMarshal.Cast<byte, float>(result.StandardOutput.AsSpan(0, result.StandardOutput.Length / 4 * 4)).ToArray();
+        var limitSeconds = MediaOptions.DecodeLimitSeconds(declaredSeconds);
+        var maxBytes = (long)Math.Ceiling(limitSeconds * AnalysisSampleRate) * sizeof(float);
+        ToolResult result;
+        try
+        {
+            result = await ToolProcess.RunAsync(media.Value.FfmpegPath,
+                ["-hide_banner", "-nostdin", "-v", "error", .. probe.SafeInputOptions, "-i", "file:" + Path.GetFullPath(path),
+                 "-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", AnalysisSampleRate.ToString(CultureInfo.InvariantCulture), "-f", "f32le", "pipe:1"],
+                TimeSpan.FromMinutes(2), cancellationToken, maxOutputBytes: maxBytes);
+        }
+        catch (ToolOutputLimitException)
+        {
+            throw new MediaRejectedException(
+                $"The sound runs past the {declaredSeconds:0.###} s its header declares (it goes on beyond {limitSeconds:0.#} s); the file is refused.");
+        }
+        catch (ToolFailedException e)
+        {
+            throw new MediaRejectedException($"The sound could not be decoded ({e.Message}).");
+        }
+        if (result.ExitCode != 0)
+            throw new MediaRejectedException("The sound could not be decoded: " + result.StandardError.Trim().Split('\n').LastOrDefault());
+        return result.StandardOutput;
     }
-
 }

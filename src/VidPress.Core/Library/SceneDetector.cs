@@ -41,21 +41,51 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
             $"[scan]settb=1/{ScoreTimeBase},scale=160:-2:flags=area,select='gte(scene\\,0)',metadata=print[scores];" +
             $"[pick]select='isnan(prev_selected_t)+gt({slot}\\,floor(prev_selected_t*{perSecond}))',showinfo," +
             $"scale='min({width}\\,iw)':-2,format=yuvj420p[candidates]";
-        var scoreLines = new List<string>();
+        // Held to the duration the header declares: past DecodeLimitSeconds of it, or past MaxFrameRate frames a second
+        // over it (timestamps that stand still), ffmpeg is stopped and the file refused. Scores are parsed as the lines
+        // come, 16 bytes a frame, so what this pass keeps grows with the frames decoded and no further.
+        var declared = durationSeconds > 0 && double.IsFinite(durationSeconds) ? durationSeconds : _media.MaxDurationSeconds;
+        var limit = MediaOptions.DecodeLimitSeconds(declared);
+        var maxFrames = _media.MaxFramesFor(declared);
+        var scores = new ScoreReader();
         var frameLines = new List<string>();
+        string? overrun = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pattern = Path.Combine(folder, "candidate-%06d.jpg");
-        var result = await ToolProcess.RunAsync(_media.FfmpegPath,
-        [
-            "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", .. MediaOptions.SafeInputOptionsFor(_media.AllowedFormats),
-            .. (_library.DecodeThreads > 0 ? ["-threads", _library.DecodeThreads.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()),
-            "-i", "file:" + Path.GetFullPath(path), "-filter_complex", graph,
-            "-map", "[scores]", "-an", "-sn", "-dn", "-f", "null", "-",
-            "-map", "[candidates]", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "3", "-start_number", "0", "-f", "image2", pattern,
-        ], TimeoutFor(durationSeconds, _library), cancellationToken, onStderrLine: line =>
+        ToolResult result;
+        try
         {
-            if (line.Contains("Parsed_metadata", StringComparison.Ordinal)) lock (scoreLines) scoreLines.Add(line);
-            else if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (frameLines) frameLines.Add(line);
-        });
+            result = await ToolProcess.RunAsync(_media.FfmpegPath,
+            [
+                "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", .. MediaOptions.SafeInputOptionsFor(_media.AllowedFormats, _media.MaxPixels),
+                .. (_library.DecodeThreads > 0 ? ["-threads", _library.DecodeThreads.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()),
+                "-i", "file:" + Path.GetFullPath(path), "-filter_complex", graph,
+                "-map", "[scores]", "-an", "-sn", "-dn", "-f", "null", "-",
+                "-map", "[candidates]", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "3",
+                "-start_number", "0", "-f", "image2", pattern,
+            ], TimeoutFor(durationSeconds, _library), stop.Token, onStderrLine: line =>
+            {
+                if (line.Contains("Parsed_metadata", StringComparison.Ordinal))
+                {
+                    lock (scores)
+                    {
+                        if (overrun is not null || scores.Add(line) is not { } time) return;
+                        if (time > limit)
+                            overrun = $"The video runs past the {declared:0.###} s its header declares (a frame at {time:0.#} s); the file is refused.";
+                        else if (scores.Frames > maxFrames)
+                            overrun = $"The video holds more than {maxFrames} frames, over {_media.MaxFrameRate:0} per second " +
+                                $"of the {declared:0.###} s its header declares.";
+                        if (overrun is not null) stop.Cancel();
+                    }
+                }
+                else if (line.Contains("Parsed_showinfo", StringComparison.Ordinal)) lock (frameLines) frameLines.Add(line);
+            });
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && overrun is not null)
+        {
+            throw new MediaRejectedException(overrun);
+        }
+        if (PixelLimitMessage(result.StandardError) is { } tooLarge) throw new MediaRejectedException(tooLarge);
         if (result.ExitCode != 0)
             throw new ToolFailedException(_media.FfmpegPath, "scene detection failed: " + result.StandardError.Trim().Split('\n').LastOrDefault());
         IReadOnlyList<double> times;
@@ -63,8 +93,10 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
         var candidates = times.Select((t, i) => new KeyframeCandidate(t, Path.Combine(folder, $"candidate-{i.ToString("000000", CultureInfo.InvariantCulture)}.jpg"))).ToList();
         if (candidates.Any(c => !File.Exists(c.Path)))
             throw new ToolFailedException(_media.FfmpegPath, $"logged {candidates.Count} candidate keyframes but wrote fewer");
-        lock (scoreLines) return new SceneScan(Parse(scoreLines), candidates);
+        lock (scores) return new SceneScan(scores.Scores, candidates);
     }
+
+    private string? PixelLimitMessage(string stderr) => MediaProbe.PixelLimitMessage(stderr, _media.MaxPixels);
 
     /// <summary>
     /// The scene pass's limit: <see cref="LibraryOptions.IngestToolTimeout"/> plus the footage's duration, so a pass
@@ -79,19 +111,34 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
     /// <summary>Pairs each frame line's "pts:" (in <see cref="ScoreTimeBase"/>) with the "lavfi.scene_score=" line that follows it.</summary>
     internal static IReadOnlyList<SceneScore> Parse(IEnumerable<string> metadataLines)
     {
-        var scores = new List<SceneScore>();
-        double? time = null;
-        foreach (var line in metadataLines)
+        var reader = new ScoreReader();
+        foreach (var line in metadataLines) reader.Add(line);
+        return reader.Scores;
+    }
+
+    /// <summary>Reads the metadata filter's lines one at a time, keeping only the scores.</summary>
+    private sealed class ScoreReader
+    {
+        private double? _time;
+        public List<SceneScore> Scores { get; } = [];
+        /// <summary>Frames seen (their pts lines), scored or not.</summary>
+        public long Frames { get; private set; }
+
+        /// <summary>Takes one line; returns the frame's time when it was a frame's pts line.</summary>
+        public double? Add(string line)
         {
-            if (FramePts().Match(line) is { Success: true } frame)
-                time = long.Parse(frame.Groups[1].ValueSpan, CultureInfo.InvariantCulture) / (double)ScoreTimeBase;
-            else if (Score().Match(line) is { Success: true } score && time is { } t)
+            if (FramePts().Match(line) is { Success: true } frame && long.TryParse(frame.Groups[1].ValueSpan, CultureInfo.InvariantCulture, out var pts))
             {
-                scores.Add(new SceneScore(t, double.Parse(score.Groups[1].ValueSpan, CultureInfo.InvariantCulture)));
-                time = null;
+                Frames++;
+                return _time = pts / (double)ScoreTimeBase;
             }
+            if (Score().Match(line) is { Success: true } score && _time is { } t)
+            {
+                Scores.Add(new SceneScore(t, double.Parse(score.Groups[1].ValueSpan, CultureInfo.InvariantCulture)));
+                _time = null;
+            }
+            return null;
         }
-        return scores;
     }
 
     [GeneratedRegex(@"\bpts:\s*(-?\d+)")]

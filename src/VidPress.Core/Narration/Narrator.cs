@@ -15,6 +15,11 @@ public sealed class NarrationOptions
     public double PauseSeconds { get; set; } = 0.35;
     public double TailSeconds { get; set; } = 0.5;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// The longest speech one sentence may produce. espeak-ng's file is measured before it is read: more than this
+    /// much audio in its format (22,050 Hz, mono, 16-bit: ~44 KB a second) fails the video as bad input.
+    /// </summary>
+    public double MaxSentenceSeconds { get; set; } = 300;
     /// <summary>Sentences spoken at once; 0 means one per processor core.</summary>
     public int Parallelism { get; set; }
 }
@@ -43,8 +48,18 @@ public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IMedia
         await ToolProcess.RunCheckedAsync(_options.EspeakPath,
             ["-v", VoiceFor(language), "-s", _options.Rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-b", "1", "-f", textFile, "-w", waveFile],
             _options.Timeout, cancellationToken);
-        return WaveFile.Read(await File.ReadAllBytesAsync(waveFile, cancellationToken));
+        // espeak-ng writes 22,050 Hz mono 16-bit; the file's size, not its header, says how much was produced.
+        var maxBytes = (long)(_options.MaxSentenceSeconds * EspeakSampleRate * 2) + 4096;
+        if (new FileInfo(waveFile).Length > maxBytes) throw TooLong();
+        var wave = WaveFile.Read(await File.ReadAllBytesAsync(waveFile, cancellationToken));
+        if (wave.DurationSeconds > _options.MaxSentenceSeconds) throw TooLong();
+        return wave;
+
+        VideoInputException TooLong() =>
+            new($"A sentence's speech runs over {_options.MaxSentenceSeconds:0} s (Narration:MaxSentenceSeconds); split it into shorter ones.");
     }
+
+    private const int EspeakSampleRate = 22050;
 }
 
 /// <summary>

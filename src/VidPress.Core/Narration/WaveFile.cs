@@ -5,8 +5,16 @@ namespace VidPress.Core.Narration;
 /// <summary>16-bit PCM WAV, the format espeak-ng writes; enough of RIFF to read and join such files.</summary>
 public sealed record WaveFile(int SampleRate, short Channels, byte[] Pcm)
 {
+    public const int MaxSampleRate = 384_000;
+    public const short MaxChannels = 8;
+
     public double DurationSeconds => Pcm.Length / (double)(SampleRate * Channels * 2);
 
+    /// <summary>
+    /// Reads a WAV without trusting its header's lengths: every chunk size is cut to the bytes the file really has,
+    /// the samples are the bytes present (whole frames only), and a format out of range (no channels, no rate, a
+    /// format chunk too short to hold one) is <see cref="InvalidDataException"/>, never an out-of-range read.
+    /// </summary>
     public static WaveFile Read(byte[] data)
     {
         if (data.Length < 12 || data.AsSpan(0, 4).SequenceEqual("RIFF"u8) is false || data.AsSpan(8, 4).SequenceEqual("WAVE"u8) is false)
@@ -21,11 +29,14 @@ public sealed record WaveFile(int SampleRate, short Channels, byte[] Pcm)
             var body = offset + 8;
             if (id.SequenceEqual("fmt "u8))
             {
+                if (size < 16) throw new InvalidDataException($"WAVE format chunk of {size} bytes; 16 are needed.");
                 var format = BinaryPrimitives.ReadInt16LittleEndian(data.AsSpan(body));
                 channels = BinaryPrimitives.ReadInt16LittleEndian(data.AsSpan(body + 2));
                 sampleRate = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(body + 4));
                 bits = BinaryPrimitives.ReadInt16LittleEndian(data.AsSpan(body + 14));
                 if (format != 1 || bits != 16) throw new InvalidDataException($"Only 16-bit PCM is supported (format {format}, {bits} bits).");
+                if (channels is < 1 or > MaxChannels || sampleRate is < 1 or > MaxSampleRate)
+                    throw new InvalidDataException($"WAVE format out of range: {channels} channels at {sampleRate} Hz.");
             }
             else if (id.SequenceEqual("data"u8))
             {

@@ -48,4 +48,50 @@ public class MediaProbeTests
         };
         Assert.Throws<MediaRejectedException>(() => Probe.Interpret(json));
     }
+
+    [Theory]
+    [InlineData("""{ "streams": [{ "codec_type": "video", "width": 64, "height": 64 }, { "index": 1 }], "format": { "format_name": "matroska,webm", "duration": "3" } }""")]
+    [InlineData("""{ "streams": [{ "codec_type": "video", "width": "64", "height": 64 }], "format": { "format_name": "matroska,webm", "duration": "3" } }""")]
+    [InlineData("""{ "streams": [{ "codec_type": "video", "width": 64, "height": 64 }], "format": { "duration": "3" } }""")]
+    [InlineData("""{ "streams": [{ "codec_type": 7, "width": 64, "height": 64 }], "format": { "format_name": "matroska,webm", "duration": "3" } }""")]
+    [InlineData("""{ "streams": [3], "format": { "format_name": "matroska,webm", "duration": "3" } }""")]
+    [InlineData("""{ "streams": {}, "format": { "format_name": "matroska,webm" } }""")]
+    [InlineData("""[1, 2, 3]""")]
+    [InlineData("""{ "streams": [""")]
+    public void A_description_with_a_field_missing_or_mistyped_is_a_rejected_file_not_an_exception(string json)
+    {
+        Assert.Throws<MediaRejectedException>(() => Probe.Interpret(json));
+    }
+
+    [Fact]
+    public void A_stream_without_codec_type_is_named_in_the_reason()
+    {
+        var error = Assert.Throws<MediaRejectedException>(() => Probe.Interpret(Json("matroska,webm", "3", Video, """{ "index": 1 }""")));
+        Assert.Contains("Stream 1", error.Message);
+        Assert.Contains("no codec type", error.Message);
+    }
+
+    [Fact]
+    public void A_music_bed_with_a_stream_without_codec_type_is_rejected()
+    {
+        Assert.Equal(3, Probe.InterpretAudio(Json("flac", "3", Audio)));
+        var error = Assert.Throws<MediaRejectedException>(() => Probe.InterpretAudio(Json("flac", "3", Audio, """{ "index": 1 }""")));
+        Assert.Contains("no codec type", error.Message);
+        Assert.Throws<MediaRejectedException>(() => Probe.InterpretAudio(Json("flac", "3", Video)));
+    }
+
+    [Fact]
+    public void Progress_report_gives_the_last_frame_count_and_time()
+    {
+        var (frames, seconds) = MediaProbe.ParseProgress("frame=10\nout_time_us=N/A\nprogress=continue\nframe=3600\nout_time_us=3599001000\nprogress=end\n");
+        Assert.Equal(3600, frames);
+        Assert.Equal(3599.001, seconds, 3);
+    }
+
+    [Fact]
+    public void Decode_limit_is_the_declared_duration_and_a_little()
+    {
+        Assert.Equal(65, MediaOptions.DecodeLimitSeconds(60), 6);
+        Assert.Equal(65 * 240, new MediaOptions { MaxFrameRate = 240 }.MaxFramesFor(60));
+    }
 }

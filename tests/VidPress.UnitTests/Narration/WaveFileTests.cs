@@ -72,4 +72,46 @@ public class WaveFileTests
         var narrator = new Narrator(null!, null!, Options.Create(new NarrationOptions()));
         Assert.Throws<InvalidDataException>(() => narrator.Join([Tone(0.1, 22050), Tone(0.1, 16000)]));
     }
+
+    [Fact]
+    public void A_data_size_larger_than_the_file_gives_the_samples_present_and_no_more()
+    {
+        // The header claims an hour of samples; 0.1 s are there.
+        var bytes = Tone(0.1).ToBytes();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(40), 3600 * 22050 * 2);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), 36 + 3600 * 22050 * 2);
+        var read = WaveFile.Read(bytes);
+        Assert.Equal(bytes.Length - 44, read.Pcm.Length);
+        Assert.Equal(0.1, read.DurationSeconds, 3);
+    }
+
+    [Theory]
+    [InlineData("format chunk too short")]
+    [InlineData("no channels")]
+    [InlineData("no sample rate")]
+    [InlineData("odd half sample")]
+    public void A_lying_format_header_is_invalid_data_not_a_crash(string lie)
+    {
+        var bytes = Tone(0.1).ToBytes();
+        switch (lie)
+        {
+            case "format chunk too short":
+                // The fmt chunk says 8 bytes, so its fields (rate at 8–11 of the body, bits at 14) would lie past it.
+                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 8);
+                bytes = bytes[..(12 + 8 + 8)];
+                break;
+            case "no channels":
+                BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(22), 0);
+                break;
+            case "no sample rate":
+                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), 0);
+                break;
+            default:
+                // Three bytes of data for a 16-bit mono file: one whole sample is read, the half one dropped.
+                bytes = bytes[..(44 + 3)];
+                Assert.Equal(2, WaveFile.Read(bytes).Pcm.Length);
+                return;
+        }
+        Assert.Throws<InvalidDataException>(() => WaveFile.Read(bytes));
+    }
 }
