@@ -116,6 +116,7 @@ public sealed class Soak(SoakOptions options)
         await CheckAsync(videos, checks);
         var report = Report(videos, checks, wall);
         await File.WriteAllTextAsync(Path.Combine(options.State, "soak-report.txt"), report);
+        lock (_events) File.WriteAllLines(Path.Combine(options.State, "soak-events.txt"), _events);
         Console.WriteLine(report);
         return checks.AllPassed ? 0 : 1;
     }
@@ -443,7 +444,7 @@ public sealed class Soak(SoakOptions options)
                 var type = reader.IsDBNull(1) ? "?" : reader.GetString(1).Split(',')[0].Split('.')[^1];
                 var arguments = reader.IsDBNull(2) ? "" : reader.GetString(2);
                 var video = byId.FirstOrDefault(v => arguments.Contains(v.Key, StringComparison.Ordinal)).Value;
-                (running.TryGetValue(pid, out var list) ? list : running[pid] = []).Add(video is null ? type : $"{type} video {video.Index} ({video.Stage})");
+                (running.TryGetValue(pid, out var list) ? list : running[pid] = []).Add(video is null ? type : $"{type} video {video.Index} (stage {video.Stage})");
             }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException) { }
@@ -648,6 +649,7 @@ public sealed class Soak(SoakOptions options)
             if (deliveryRows.GetValueOrDefault(id) is var (succeededRows, otherRows) && (succeededRows < 1 || otherRows > 0))
                 hookProblems.Add($"#{video.Index} {id}: webhook_deliveries has {succeededRows} succeeded video.succeeded rows and {otherRows} of other events");
         }
+        _runs = rows.Values.Select(r => r.Attempt).Order().ToList();
         checks.Add("every video succeeded (status Succeeded, stage Done)", notSucceeded.Count == 0 && posted.Count > 0, string.Join("; ", notSucceeded));
         checks.Add("one output key and one MP4 per video, nothing else in its folder", badFiles.Count == 0 && posted.Count > 0, string.Join("; ", badFiles));
         checks.Add("ffprobe reads each MP4 with the duration the API reports (±0.3 s)", badDurations.Count == 0 && durations.Count > 0, string.Join("; ", badDurations));
@@ -666,6 +668,7 @@ public sealed class Soak(SoakOptions options)
     }
 
     private List<double> _durations = [];
+    private List<int> _runs = [];
     private int _orphans = -1;
 
     private static async Task<double?> ProbeSecondsAsync(string path)
@@ -701,6 +704,9 @@ public sealed class Soak(SoakOptions options)
             $"answers other than 202: {string.Join(", ", videos.SelectMany(v => v.PostErrors).GroupBy(e => e).Select(g => $"{g.Count()}x {g.Key}").DefaultIfEmpty("none"))}");
         text.AppendLine($"  webhooks: {deliveries.Count} deliveries, {distinct} distinct ids accepted, {duplicates} duplicate deliveries of an accepted id, {refused} refused (503) by the receiver and retried");
         if (_durations.Count > 0) text.AppendLine($"  MP4 durations {_durations.Min():0.0}–{_durations.Max():0.0} s");
+        // Each run of a video's job takes a fencing token: a video killed twice and then finished took three.
+        if (_runs.Count > 0)
+            text.AppendLine($"  runs per video (fencing tokens): {string.Join(", ", _runs.GroupBy(r => r).Select(g => $"{g.Count()} videos x {g.Key}"))}");
         text.AppendLine("  checks:");
         foreach (var c in checks.All) text.AppendLine($"    [{(c.Passed ? "ok" : "FAIL")}] {c.Name}{(c.Passed || c.Detail.Length == 0 ? "" : ": " + c.Detail)}");
         text.AppendLine($"  logs: {options.Logs}");
