@@ -348,7 +348,7 @@ public sealed class Soak(SoakOptions options)
             var chaosOn = unfinished && (posted < videos.Count || _kills.Count < options.MinKills || now < _allPostedAt + TimeSpan.FromSeconds(30));
             if (chaosOn && now >= nextKill)
             {
-                await KillOneAsync(videos);
+                await KillOneAsync(videos, ct);
                 nextKill = now + TimeSpan.FromSeconds(Uniform(options.KillGapSeconds));
             }
             if (!unfinished && pgRestart is { IsCompleted: true } && _pendingRestarts.Count == 0) break;
@@ -422,10 +422,13 @@ public sealed class Soak(SoakOptions options)
         }
     }
 
+    /// <summary>A job a worker holds: what it is, and whether it is past its first seconds (a stage saved, or a webhook).</summary>
+    private sealed record HeldJob(string What, bool Advanced);
+
     /// <summary>Which workers hold a job now (Hangfire's Processing state names its server: host:pid:guid).</summary>
-    private async Task<Dictionary<int, List<string>>> RunningJobsAsync(List<PostedVideo> videos)
+    private async Task<Dictionary<int, List<HeldJob>>> RunningJobsAsync(List<PostedVideo> videos)
     {
-        var running = new Dictionary<int, List<string>>();
+        var running = new Dictionary<int, List<HeldJob>>();
         try
         {
             await using var connection = new NpgsqlConnection(options.ConnectionString + ";Timeout=3;Command Timeout=5");
@@ -444,28 +447,38 @@ public sealed class Soak(SoakOptions options)
                 var type = reader.IsDBNull(1) ? "?" : reader.GetString(1).Split(',')[0].Split('.')[^1];
                 var arguments = reader.IsDBNull(2) ? "" : reader.GetString(2);
                 var video = byId.FirstOrDefault(v => arguments.Contains(v.Key, StringComparison.Ordinal)).Value;
-                (running.TryGetValue(pid, out var list) ? list : running[pid] = []).Add(video is null ? type : $"{type} video {video.Index} (stage {video.Stage})");
+                var job = video is null ? new HeldJob(type, true)
+                    : type == "VideoJob" ? new HeldJob($"{type} video {video.Index} (stage {video.Stage})", video.Stage is not ("Queued" or ""))
+                    : new HeldJob($"{type} video {video.Index}", true);
+                (running.TryGetValue(pid, out var list) ? list : running[pid] = []).Add(job);
             }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException) { }
         return running;
     }
 
-    /// <summary>kill -9 of one worker's process group, a busy worker when there is one; it is started again after a moment.</summary>
-    private async Task KillOneAsync(List<PostedVideo> videos)
+    /// <summary>
+    /// kill -9 of one worker's process group; it is started again after a moment. The target is drawn from the
+    /// workers holding a job, mostly (7 in 10) from those whose job is past its first seconds (narrating,
+    /// rendering, publishing, delivering a webhook), since a kill right after a restart only tests the restart.
+    /// </summary>
+    private async Task KillOneAsync(List<PostedVideo> videos, CancellationToken ct)
     {
         var live = _workers.Where(w => w.Value is { HasExited: false }).ToList();
         if (live.Count == 0) return;
+        await PollAsync(videos, ct);
         var running = await RunningJobsAsync(videos);
         var busy = live.Where(w => running.ContainsKey(w.Value!.Pid)).ToList();
-        var pick = (busy.Count > 0 ? busy : live)[_random.Next(busy.Count > 0 ? busy.Count : live.Count)];
+        var advanced = busy.Where(w => running[w.Value!.Pid].Any(j => j.Advanced)).ToList();
+        var pool = advanced.Count > 0 && _random.NextDouble() < 0.7 ? advanced : busy.Count > 0 ? busy : live;
+        var pick = pool[_random.Next(pool.Count)];
         var worker = pick.Value!;
-        var what = running.TryGetValue(worker.Pid, out var jobs) ? string.Join("; ", jobs) : "idle";
+        var jobs = running.GetValueOrDefault(worker.Pid) ?? [];
+        var what = jobs.Count > 0 ? string.Join("; ", jobs.Select(j => j.What)) : "idle";
         var tools = Processes.InGroups(new HashSet<int> { worker.Pid }).Count(p => p.Pid != worker.Pid);
         worker.KillGroup();
         _workers[pick.Key] = null;
-        var kill = new Kill(_clock.Elapsed, pick.Key, worker.Pid, jobs is { Count: > 0 }, what);
-        _kills.Add(kill);
+        _kills.Add(new Kill(_clock.Elapsed, pick.Key, worker.Pid, jobs.Count > 0, $"{what}; {tools} child processes"));
         Say($"kill -9 #{_kills.Count}: {pick.Key} (group {worker.Pid}, {tools} child processes) running: {what}");
         _pendingRestarts.Add((pick.Key, _clock.Elapsed + TimeSpan.FromSeconds(Uniform(options.RestartDelaySeconds))));
     }
@@ -697,7 +710,7 @@ public sealed class Soak(SoakOptions options)
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine($"Fault soak, seed {options.Seed}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine($"  kills ({_kills.Count}, {_kills.Count(k => k.Busy)} of a worker holding a job):");
+        text.AppendLine($"  kills ({_kills.Count}, {_kills.Count(k => k.Busy)} of a worker holding a job, {_kills.Count(k => k.Running.Contains("(stage Render)", StringComparison.Ordinal))} mid-render):");
         foreach (var k in _kills) text.AppendLine($"    {k.At.TotalSeconds,7:0.0} s  {k.Worker} pid {k.Pid}: {k.Running}");
         text.AppendLine($"  PostgreSQL restarts: {_pgRestarts} ({_pgRestartNote})");
         text.AppendLine($"  POSTs: {videos.Sum(v => v.PostAttempts)} for {videos.Count(v => v.Id is not null)} videos; " +
