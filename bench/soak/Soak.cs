@@ -322,6 +322,7 @@ public sealed class Soak(SoakOptions options)
         var restartAfter = (int)Math.Round(options.Videos * (0.4 + 0.2 * _random.NextDouble()));
         Task? pgRestart = null;
         var lastPoll = TimeSpan.Zero;
+        TimeSpan? idleSince = null;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -352,6 +353,19 @@ public sealed class Soak(SoakOptions options)
                 nextKill = now + TimeSpan.FromSeconds(Uniform(options.KillGapSeconds));
             }
             if (!unfinished && pgRestart is { IsCompleted: true } && _pendingRestarts.Count == 0) break;
+            // A video left unfinished with no job left to run it is lost: said at once, instead of waiting for the deadline.
+            // Quiet means no chaos and no Hangfire job pending for longer than a killed job's hand-over (invisibility
+            // timeout) and a left lock's takeover (Jobs:DistributedLockTimeoutSeconds, 60 s) take together.
+            if (!chaosOn && pgRestart is { IsCompleted: true } && _pendingRestarts.Count == 0 && now - lastPoll < TimeSpan.FromMilliseconds(300))
+            {
+                idleSince = await HangfireBusyAsync() == 0 ? idleSince ?? now : null;
+                if (idleSince is { } since && now - since > TimeSpan.FromSeconds(options.InvisibilitySeconds + 90))
+                {
+                    Say($"STALLED: no Hangfire job pending for {(now - since).TotalSeconds:0} s, yet unfinished: " +
+                        string.Join("; ", videos.Where(v => v.Id is null || !Terminal.Contains(v.Status)).Select(v => $"video {v.Index} {v.Id} {v.Status}/{v.Stage}")));
+                    break;
+                }
+            }
             // A stuck video must not make the soak run for ever: the deadline (ct) ends it.
             await Task.Delay(200, ct);
         }
