@@ -123,9 +123,11 @@ public static class Processes
                 var fields = stat[(close + 2)..].Split(' ');
                 if (fields[0] == "Z") continue; // a zombie has exited; only its parent's wait is missing
                 var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Trim();
-                all.Add(new Info(pid, int.Parse(fields[1], CultureInfo.InvariantCulture), int.Parse(fields[2], CultureInfo.InvariantCulture), command, commandLine));
+                all.Add(new Info(pid, int.Parse(fields[1], CultureInfo.InvariantCulture),
+                    int.Parse(fields[2], CultureInfo.InvariantCulture), command, commandLine));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException) { }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException
+                or IndexOutOfRangeException or ArgumentOutOfRangeException) { }
         }
         return all;
     }

@@ -67,7 +67,8 @@ public sealed record SoakOptions
             return fallback ?? throw new ArgumentException($"--{name} is required");
         }
         static double Number(string name, string text) =>
-            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 ? n : throw new ArgumentException($"--{name}: not a number: {text}");
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0
+                ? n : throw new ArgumentException($"--{name}: not a number: {text}");
         (double, double) Range(string name, (double Min, double Max) fallback)
         {
             if (!given.Remove(name, out var text)) return fallback;
@@ -89,12 +90,14 @@ public sealed record SoakOptions
             KillGapSeconds = Range("kill-gap", (4, 14)),
             PostGapSeconds = Range("post-gap", (1.5, 4.5)),
             RefuseRate = Number("refuse-rate", Take("refuse-rate", "0.1")),
-            PgRestartMode = Take("pg-restart-mode", "immediate") is var mode && mode is "immediate" or "fast" ? mode : throw new ArgumentException("--pg-restart-mode: immediate or fast"),
+            PgRestartMode = Take("pg-restart-mode", "immediate") is var mode && mode is "immediate" or "fast"
+                ? mode : throw new ArgumentException("--pg-restart-mode: immediate or fast"),
             DeadlineMinutes = Number("deadline-minutes", Take("deadline-minutes", "45")),
             InvisibilitySeconds = (int)Number("invisibility-seconds", Take("invisibility-seconds", "20")),
         };
         if (given.Count > 0) throw new ArgumentException($"unknown option --{given.Keys.First()}");
-        if (options.Videos < 1 || options.Workers < 1 || options.WorkerSlots < 1) throw new ArgumentException("--videos, --workers and --worker-slots must be at least 1");
+        if (options.Videos < 1 || options.Workers < 1 || options.WorkerSlots < 1)
+            throw new ArgumentException("--videos, --workers and --worker-slots must be at least 1");
         return options;
     }
 

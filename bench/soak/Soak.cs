@@ -31,7 +31,8 @@ public sealed record Kill(TimeSpan At, string Worker, int Pid, bool Busy, string
 public sealed class Soak(SoakOptions options)
 {
     private static readonly string[] Colours = ["red", "blue", "green", "yellow", "purple", "orange"];
-    private static readonly string[] Places = ["harbour", "old town", "central park", "railway station", "river bank", "market square", "university", "city hall"];
+    private static readonly string[] Places = ["harbour", "old town", "central park", "railway station", "river bank",
+        "market square", "university", "city hall"];
     private static readonly string[] Days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     private static readonly string[] Terminal = ["Succeeded", "Failed", "Cancelled"];
 
@@ -251,7 +252,8 @@ public sealed class Soak(SoakOptions options)
             form.Add(new StringContent($"{colour} lights"), "title");
             form.Add(new StringContent($"{colour},lights,city"), "tags");
             using var upload = await _http.PostAsync("/library/assets", form, ct);
-            if (!upload.IsSuccessStatusCode) throw new SoakAbort($"uploading {colour}.mp4: {(int)upload.StatusCode} {await upload.Content.ReadAsStringAsync(ct)}");
+            if (!upload.IsSuccessStatusCode)
+                throw new SoakAbort($"uploading {colour}.mp4: {(int)upload.StatusCode} {await upload.Content.ReadAsStringAsync(ct)}");
             ids.Add((await upload.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid());
         }
         var until = _clock.Elapsed + TimeSpan.FromMinutes(5);
@@ -362,7 +364,8 @@ public sealed class Soak(SoakOptions options)
                 if (idleSince is { } since && now - since > TimeSpan.FromSeconds(options.InvisibilitySeconds + 90))
                 {
                     Say($"STALLED: no Hangfire job pending for {(now - since).TotalSeconds:0} s, yet unfinished: " +
-                        string.Join("; ", videos.Where(v => v.Id is null || !Terminal.Contains(v.Status)).Select(v => $"video {v.Index} {v.Id} {v.Status}/{v.Stage}")));
+                        string.Join("; ", videos.Where(v => v.Id is null || !Terminal.Contains(v.Status))
+                            .Select(v => $"video {v.Index} {v.Id} {v.Status}/{v.Stage}")));
                     break;
                 }
             }
@@ -534,7 +537,8 @@ public sealed class Soak(SoakOptions options)
             if (hooked && busy == 0 && staged) break;
             if (_clock.Elapsed > until)
             {
-                Say($"still not quiet after 4 minutes: webhooks {(hooked ? "all in" : "missing")}, {busy} Hangfire jobs pending, stages {(staged ? "done" : "not done")}");
+                Say($"still not quiet after 4 minutes: webhooks {(hooked ? "all in" : "missing")}, {busy} Hangfire jobs pending, " +
+                    $"stages {(staged ? "done" : "not done")}");
                 break;
             }
             await Task.Delay(1000, ct);
@@ -551,7 +555,8 @@ public sealed class Soak(SoakOptions options)
             await using var connection = new NpgsqlConnection(options.ConnectionString + ";Timeout=3;Command Timeout=5");
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand(
-                "SELECT (SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting')) + (SELECT count(*) FROM hangfire.jobqueue)",
+                "SELECT (SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting'))" +
+                " + (SELECT count(*) FROM hangfire.jobqueue)",
                 connection);
             return (long)(await command.ExecuteScalarAsync())!;
         }
@@ -598,7 +603,9 @@ public sealed class Soak(SoakOptions options)
         {
             await using var db = new NpgsqlConnection(options.ConnectionString);
             await db.OpenAsync();
-            await using (var command = new NpgsqlCommand("""SELECT "Id", "Status", "Stage", "OutputKey", "DurationSeconds", "TenantId", "Attempt" FROM videos WHERE "Id" = ANY(@ids)""", db))
+            await using (var command = new NpgsqlCommand("""
+                SELECT "Id", "Status", "Stage", "OutputKey", "DurationSeconds", "TenantId", "Attempt" FROM videos WHERE "Id" = ANY(@ids)
+                """, db))
             {
                 command.Parameters.AddWithValue("ids", posted.Select(v => v.Id!.Value).ToArray());
                 await using var reader = await command.ExecuteReaderAsync();
@@ -613,14 +620,16 @@ public sealed class Soak(SoakOptions options)
                 tenantVideos = (long)(await count.ExecuteScalarAsync())!;
             }
             await using (var command = new NpgsqlCommand("""
-                SELECT "VideoId", count(*) FILTER (WHERE "Succeeded" AND "EventType" = 'video.succeeded'), count(*) FILTER (WHERE "EventType" <> 'video.succeeded')
+                SELECT "VideoId", count(*) FILTER (WHERE "Succeeded" AND "EventType" = 'video.succeeded'),
+                    count(*) FILTER (WHERE "EventType" <> 'video.succeeded')
                 FROM webhook_deliveries GROUP BY "VideoId"
                 """, db))
             {
                 await using var reader = await command.ExecuteReaderAsync();
                 while (await reader.ReadAsync()) deliveryRows[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetInt64(2));
             }
-            await using (var command = new NpgsqlCommand("SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting')", db))
+            await using (var command = new NpgsqlCommand(
+                "SELECT count(*) FROM hangfire.job WHERE statename IN ('Enqueued', 'Processing', 'Scheduled', 'Awaiting')", db))
                 pendingJobs = (long)(await command.ExecuteScalarAsync())!;
             await using (var command = new NpgsqlCommand("""
                 SELECT j.id || ' ' || (j.invocationdata ->> 'Type') || ' ' || j.arguments::text || ': ' || coalesce(s.reason, '')
@@ -654,7 +663,8 @@ public sealed class Soak(SoakOptions options)
             if (row.Status != "Succeeded" || row.Stage != "Done") notSucceeded.Add($"#{video.Index} {id}: {row.Status}/{row.Stage}");
             var folder = Path.Combine(options.StorageRoot, "tenants", row.Tenant.ToString("N"), "videos", id.ToString("N"));
             var expectedKey = $"tenants/{row.Tenant:N}/videos/{id:N}/video.mp4";
-            var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order().ToList() : [];
+            var files = Directory.Exists(folder)
+                ? Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f)).Order().ToList() : [];
             var mp4s = files.Where(f => f.Contains(".mp4", StringComparison.Ordinal)).ToList();
             var others = files.Except(["video.mp4", "poster.jpg", "narration.wav"]).ToList();
             if (row.OutputKey != expectedKey || mp4s is not ["video.mp4"] || others.Count > 0)
@@ -672,23 +682,28 @@ public sealed class Soak(SoakOptions options)
             var ids = accepted.Where(d => d.Type == "video.succeeded").Select(d => d.WebhookId).Distinct().ToList();
             var expectedId = $"msg_{id:N}_video_succeeded";
             if (ids is not [var only] || only != expectedId || mine.Any(d => d.Type != "video.succeeded"))
-                hookProblems.Add($"#{video.Index} {id}: accepted ids [{string.Join(", ", ids)}], types [{string.Join(", ", mine.Select(d => d.Type).Distinct())}]");
+                hookProblems.Add($"#{video.Index} {id}: accepted ids [{string.Join(", ", ids)}], " +
+                    $"types [{string.Join(", ", mine.Select(d => d.Type).Distinct())}]");
             if (deliveryRows.GetValueOrDefault(id) is var (succeededRows, otherRows) && (succeededRows < 1 || otherRows > 0))
                 hookProblems.Add($"#{video.Index} {id}: webhook_deliveries has {succeededRows} succeeded video.succeeded rows and {otherRows} of other events");
         }
         _runs = rows.Values.Select(r => r.Attempt).Order().ToList();
         checks.Add("every video succeeded (status Succeeded, stage Done)", notSucceeded.Count == 0 && posted.Count > 0, string.Join("; ", notSucceeded));
         checks.Add("one output key and one MP4 per video, nothing else in its folder", badFiles.Count == 0 && posted.Count > 0, string.Join("; ", badFiles));
-        checks.Add("ffprobe reads each MP4 with the duration the API reports (±0.3 s)", badDurations.Count == 0 && durations.Count > 0, string.Join("; ", badDurations));
-        checks.Add("one logical success webhook per video (one webhook-id, accepted), no other event", hookProblems.Count == 0 && posted.Count > 0, string.Join("; ", hookProblems));
+        checks.Add("ffprobe reads each MP4 with the duration the API reports (±0.3 s)",
+            badDurations.Count == 0 && durations.Count > 0, string.Join("; ", badDurations));
+        checks.Add("one logical success webhook per video (one webhook-id, accepted), no other event",
+            hookProblems.Count == 0 && posted.Count > 0, string.Join("; ", hookProblems));
         var unsigned = deliveries.Where(d => !d.SignatureValid).ToList();
-        checks.Add("every delivery's Standard Webhooks signature verifies", unsigned.Count == 0, string.Join("; ", unsigned.Select(d => $"{d.WebhookId} {d.Type}")));
+        checks.Add("every delivery's Standard Webhooks signature verifies",
+            unsigned.Count == 0, string.Join("; ", unsigned.Select(d => $"{d.WebhookId} {d.Type}")));
         checks.Add("no video.failed webhook", deliveries.All(d => d.Type != "video.failed"), "");
 
         var scratch = Path.Combine(options.StorageRoot, "scratch");
         var leftovers = Directory.Exists(scratch) ? Directory.GetFileSystemEntries(scratch).Select(Path.GetFileName).ToList() : [];
         checks.Add("no orphaned scratch folders or files under the storage root's scratch", leftovers.Count == 0, string.Join(", ", leftovers));
-        var partial = Directory.GetFiles(options.StorageRoot, "*.partial-*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(options.StorageRoot, f)).ToList();
+        var partial = Directory.GetFiles(options.StorageRoot, "*.partial-*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(options.StorageRoot, f)).ToList();
         checks.Add("no half-written (.partial-) files under the storage root", partial.Count == 0, string.Join(", ", partial));
         _durations = durations;
         _orphans = leftovers.Count + partial.Count;
@@ -719,25 +734,31 @@ public sealed class Soak(SoakOptions options)
         var endToEnd = videos.Where(v => v.Id is not null && v.SentAt is not null)
             .Select(v => accepted.Where(d => d.VideoId == v.Id && d.Type == "video.succeeded").Select(d => (DateTimeOffset?)d.At).Min() - v.SentAt)
             .OfType<TimeSpan>().Select(t => t.TotalSeconds).Order().ToList();
-        static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+        static double Percentile(List<double> sorted, double p) => sorted.Count == 0
+            ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
         var succeeded = videos.Count(v => v.Status == "Succeeded");
         var text = new StringBuilder();
         text.AppendLine();
         text.AppendLine($"Fault soak, seed {options.Seed}, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        text.AppendLine($"  kills ({_kills.Count}, {_kills.Count(k => k.Busy)} of a worker holding a job, {_kills.Count(k => k.Running.Contains("(stage Render)", StringComparison.Ordinal))} mid-render):");
+        text.AppendLine($"  kills ({_kills.Count}, {_kills.Count(k => k.Busy)} of a worker holding a job, " +
+            $"{_kills.Count(k => k.Running.Contains("(stage Render)", StringComparison.Ordinal))} mid-render):");
         foreach (var k in _kills) text.AppendLine($"    {k.At.TotalSeconds,7:0.0} s  {k.Worker} pid {k.Pid}: {k.Running}");
         text.AppendLine($"  PostgreSQL restarts: {_pgRestarts} ({_pgRestartNote})");
         text.AppendLine($"  POSTs: {videos.Sum(v => v.PostAttempts)} for {videos.Count(v => v.Id is not null)} videos; " +
-            $"answers other than 202: {string.Join(", ", videos.SelectMany(v => v.PostErrors).GroupBy(e => e).Select(g => $"{g.Count()}x {g.Key}").DefaultIfEmpty("none"))}");
-        text.AppendLine($"  webhooks: {deliveries.Count} deliveries, {distinct} distinct ids accepted, {duplicates} duplicate deliveries of an accepted id, {refused} refused (503) by the receiver and retried");
+            $"answers other than 202: {string.Join(", ", videos.SelectMany(v => v.PostErrors).GroupBy(e => e)
+                .Select(g => $"{g.Count()}x {g.Key}").DefaultIfEmpty("none"))}");
+        text.AppendLine($"  webhooks: {deliveries.Count} deliveries, {distinct} distinct ids accepted, {duplicates} duplicate deliveries of an accepted id, " +
+            $"{refused} refused (503) by the receiver and retried");
         if (_durations.Count > 0) text.AppendLine($"  MP4 durations {_durations.Min():0.0}–{_durations.Max():0.0} s");
         // Each run of a video's job takes a fencing token: a video killed twice and then finished took three.
         if (_runs.Count > 0)
             text.AppendLine($"  runs per video (fencing tokens): {string.Join(", ", _runs.GroupBy(r => r).Select(g => $"{g.Count()} videos x {g.Key}"))}");
         text.AppendLine("  checks:");
-        foreach (var c in checks.All) text.AppendLine($"    [{(c.Passed ? "ok" : "FAIL")}] {c.Name}{(c.Passed || c.Detail.Length == 0 ? "" : ": " + c.Detail)}");
+        foreach (var c in checks.All)
+            text.AppendLine($"    [{(c.Passed ? "ok" : "FAIL")}] {c.Name}{(c.Passed || c.Detail.Length == 0 ? "" : ": " + c.Detail)}");
         text.AppendLine($"  logs: {options.Logs}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"SOAK {(checks.AllPassed ? "PASSED" : "FAILED")}: videos {succeeded}/{options.Videos} succeeded, kills {_kills.Count}, PG restarts {_pgRestarts}, " +
+        text.AppendLine(CultureInfo.InvariantCulture, $"SOAK {(checks.AllPassed ? "PASSED" : "FAILED")}: videos {succeeded}/{options.Videos} succeeded, " +
+            $"kills {_kills.Count}, PG restarts {_pgRestarts}, " +
             $"duplicates {duplicates}, failed events {deliveries.Count(d => d.Type == "video.failed")}, orphans {_orphans}, " +
             $"wall {wall.TotalSeconds:0} s, end-to-end p50 {Percentile(endToEnd, 50):0.0} s p95 {Percentile(endToEnd, 95):0.0} s, seed {options.Seed}");
         return text.ToString();
