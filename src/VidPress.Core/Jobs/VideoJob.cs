@@ -212,13 +212,17 @@ public sealed class VideoJob(
         {
             await EnterAsync(video, VideoStage.Script, 8, cancellationToken);
             video.Script = request.Script is { Count: > 0 } callerScript
-                ? scriptWriter.FromCaller(callerScript, video.Language!)
+                ? scriptWriter.FromCaller(callerScript, video.Language!, request.TargetDurationSeconds)
                 : scriptWriter.Write(video.ArticleText, video.Language!, request.TargetDurationSeconds);
         }
         if (video.Narration is null)
         {
             await EnterAsync(video, VideoStage.Narration, 12, cancellationToken);
-            video.Narration = await narrator.NarrateAsync(video.Script, StorageKeys.Narration(video.TenantId, video.Id), cancellationToken);
+            var narrationKey = StorageKeys.Narration(video.TenantId, video.Id);
+            video.Narration = await narrator.NarrateAsync(video.Script, narrationKey, cancellationToken);
+            // The script was fitted by an estimate; the voice itself must keep to the target too (within its tolerance).
+            if (scriptWriter.Shorten(video.Script, video.Narration, scriptWriter.TargetSeconds(request.TargetDurationSeconds, request.Script is { Count: > 0 })) is { } shorter)
+                (video.Script, video.Narration) = (shorter, await narrator.NarrateAsync(shorter, narrationKey, cancellationToken));
         }
         if (video.Candidates is null)
         {
