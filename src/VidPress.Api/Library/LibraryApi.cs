@@ -248,7 +248,12 @@ public static class LibraryApi
         if (string.IsNullOrWhiteSpace(q) || q.Length > 1000) return Problems.Validation(new Dictionary<string, string[]> { ["q"] = ["A query of 1 to 1000 characters is required."] });
         var licences = licence?.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).Distinct().ToList();
         if (licences is { Count: > MaxLicenceFilters } || licences?.Any(l => l.Length > MaxLicence) == true)
-            return Problems.Validation(new Dictionary<string, string[]> { ["licence"] = [$"At most {MaxLicenceFilters} licences of {MaxLicence} characters."] });
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["licence"] = [$"At most {MaxLicenceFilters} licences of {MaxLicence} characters."],
+            });
+        }
         var filter = new LibraryFilter(tenant.TenantId, clock.GetUtcNow(), licences is { Count: > 0 } ? licences : null);
         var hits = await search.HybridSearchAsync(filter, q, Math.Clamp(limit ?? 20, 1, 100), ct);
         return TypedResults.Ok(hits.Select(h => new SearchHit(h.Shot.ShotId, h.Shot.AssetId, h.Shot.Title, h.Shot.Kind, h.Score, h.Similarity,

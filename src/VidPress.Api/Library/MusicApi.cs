@@ -48,7 +48,8 @@ public static class MusicApi
         if (title.Length > MaxTitle) problems.TryAdd("title", [$"At most {MaxTitle} characters."]);
         var moods = form["moods"].SelectMany(m => (m ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (moods.Count > MaxMoods || moods.Any(m => m.Length > MaxMoodLength)) problems.TryAdd("moods", [$"At most {MaxMoods} moods of {MaxMoodLength} characters."]);
+        if (moods.Count > MaxMoods || moods.Any(m => m.Length > MaxMoodLength))
+            problems.TryAdd("moods", [$"At most {MaxMoods} moods of {MaxMoodLength} characters."]);
         var credit = form["credit"].ToString().Trim();
         if (credit.Length > MaxCredit) problems.TryAdd("credit", [$"At most {MaxCredit} characters."]);
         if (problems.Count > 0) return Problems.Validation(problems);

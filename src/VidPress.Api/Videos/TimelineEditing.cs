@@ -90,7 +90,8 @@ public static class TimelineEditing
     /// duration and sentences stay the video's own.
     /// </summary>
     internal static async Task<(Dictionary<string, string[]> Problems, TimelineDocument? Accepted)> CheckAsync(
-        TimelineDocument edited, TimelineDocument current, VidPressDbContext db, MusicLibrary musicLibrary, Guid tenantId, DateTimeOffset now, CancellationToken ct)
+        TimelineDocument edited, TimelineDocument current, VidPressDbContext db, MusicLibrary musicLibrary, Guid tenantId, DateTimeOffset now,
+        CancellationToken ct)
     {
         var problems = new Dictionary<string, string[]>();
         void Add(string field, string message) => problems[field] = problems.TryGetValue(field, out var m) ? [.. m, message] : [message];
@@ -161,14 +162,17 @@ public static class TimelineEditing
                 {
                     if (asset.Generated) Add($"{field}.kind", "This asset is an AI-generated still: its clip is a generatedStill, labelled as such.");
                     else if ((clip.Kind == ClipKind.VideoShot) != (asset.Kind == AssetKind.Video))
-                        Add($"{field}.kind", asset.Kind == AssetKind.Video ? "This asset is a video: its clip is a videoShot." : "This asset is an image: its clip is a still.");
+                        Add($"{field}.kind",
+                            asset.Kind == AssetKind.Video ? "This asset is a video: its clip is a videoShot." : "This asset is an image: its clip is a still.");
                     if (clip.ShotId is not { } shotId) Add($"{field}.shotId", "A library shot or still names its shot.");
                     else if (!shots.TryGetValue(shotId, out var shot) || shot.AssetId != assetId)
                         Add($"{field}.shotId", "No shot with this id of this asset in your library.");
                     if (clip.Kind == ClipKind.VideoShot && asset.Kind == AssetKind.Video)
                     {
-                        if (clip.SourceStart < 0 || clip.SourceStart > asset.DurationSeconds) Add($"{field}.sourceStart", "A video shot starts inside its asset's duration.");
-                        if (clip.SourceEnd < 0 || clip.SourceEnd > asset.DurationSeconds + Tolerance) Add($"{field}.sourceEnd", "A video shot ends inside its asset's duration.");
+                        if (clip.SourceStart < 0 || clip.SourceStart > asset.DurationSeconds)
+                            Add($"{field}.sourceStart", "A video shot starts inside its asset's duration.");
+                        if (clip.SourceEnd < 0 || clip.SourceEnd > asset.DurationSeconds + Tolerance)
+                            Add($"{field}.sourceEnd", "A video shot ends inside its asset's duration.");
                     }
                     assetTitle = asset.Title;
                 }
@@ -188,22 +192,26 @@ public static class TimelineEditing
             {
                 var cue = subtitles[i];
                 if (cue is null) { Add($"subtitles[{i}]", "A cue, not null."); continue; }
-                if (cue.Start < 0 || cue.End > duration + Tolerance || cue.End <= cue.Start) Add($"subtitles[{i}]", "A cue lies inside the video and ends after it starts.");
+                if (cue.Start < 0 || cue.End > duration + Tolerance || cue.End <= cue.Start)
+                    Add($"subtitles[{i}]", "A cue lies inside the video and ends after it starts.");
                 if (cue.Text is null || cue.Text.Length > MaxCueCharacters) Add($"subtitles[{i}].text", $"Between 0 and {MaxCueCharacters} characters.");
             }
 
         // The AI-generated labels are the service's: one over every generated still, whatever the edit sent.
         var overlays = edited.Overlays ?? [];
         var ownOverlays = current.Overlays.Count(o => o.Kind != OverlayKind.GeneratedLabel);
-        if (overlays.Count(o => o?.Kind != OverlayKind.GeneratedLabel) > Math.Max(MaxOverlays, ownOverlays)) Add("overlays", $"At most {MaxOverlays} overlays.");
+        if (overlays.Count(o => o?.Kind != OverlayKind.GeneratedLabel) > Math.Max(MaxOverlays, ownOverlays))
+            Add("overlays", $"At most {MaxOverlays} overlays.");
         else
             for (var i = 0; i < overlays.Count; i++)
             {
                 var overlay = overlays[i];
                 if (overlay is null) { Add($"overlays[{i}]", "An overlay, not null."); continue; }
                 if (overlay.Kind == OverlayKind.GeneratedLabel) continue;
-                if (overlay.Start < 0 || overlay.End > duration + Tolerance || overlay.End <= overlay.Start) Add($"overlays[{i}]", "An overlay lies inside the video and ends after it starts.");
-                if (overlay.Text is null || overlay.Text.Length > MaxOverlayCharacters) Add($"overlays[{i}].text", $"Between 0 and {MaxOverlayCharacters} characters.");
+                if (overlay.Start < 0 || overlay.End > duration + Tolerance || overlay.End <= overlay.Start)
+                    Add($"overlays[{i}]", "An overlay lies inside the video and ends after it starts.");
+                if (overlay.Text is null || overlay.Text.Length > MaxOverlayCharacters)
+                    Add($"overlays[{i}].text", $"Between 0 and {MaxOverlayCharacters} characters.");
                 if (overlay.Subtitle is { Length: > MaxOverlayCharacters }) Add($"overlays[{i}].subtitle", $"At most {MaxOverlayCharacters} characters.");
             }
 
@@ -216,7 +224,8 @@ public static class TimelineEditing
             Version = current.Version, Width = current.Width, Height = current.Height, FrameRate = current.FrameRate, AspectRatio = current.AspectRatio,
             Resolution = current.Resolution, NarrationKey = current.NarrationKey, DurationSeconds = current.DurationSeconds,
             Language = current.Language, Sentences = current.Sentences, Selection = current.Selection, Revision = current.Revision + 1,
-            Clips = accepted, Subtitles = subtitles, Overlays = overlays.Where(o => o.Kind != OverlayKind.GeneratedLabel).Concat(labels).ToList(), Music = music,
+            Clips = accepted, Subtitles = subtitles, Music = music,
+            Overlays = overlays.Where(o => o.Kind != OverlayKind.GeneratedLabel).Concat(labels).ToList(),
         });
     }
 

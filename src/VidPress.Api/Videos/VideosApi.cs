@@ -202,11 +202,13 @@ public static class VideosApi
         else if (hasUrl) TryUrl("url", body.Url!, problems);
         if (body.CallbackUrl is { Length: > MaxUrlCharacters }) problems["callbackUrl"] = [$"URLs of at most {MaxUrlCharacters} characters."];
         else if (!string.IsNullOrWhiteSpace(body.CallbackUrl)) TryUrl("callbackUrl", body.CallbackUrl!, problems);
-        if (body.Music is { Length: > MaxMusicCharacters }) problems["music"] = [$"\"none\", \"auto\" or a mood tag of at most {MaxMusicCharacters} characters."];
+        if (body.Music is { Length: > MaxMusicCharacters })
+            problems["music"] = [$"\"none\", \"auto\" or a mood tag of at most {MaxMusicCharacters} characters."];
         if (body.Title is { Length: > MaxTitleCharacters }) problems["title"] = [$"The title is longer than {MaxTitleCharacters} characters."];
         if (body.Language is not null && !Languages.IsSupported(body.Language))
             problems["language"] = [$"Supported languages: {string.Join(", ", Languages.Supported)}."];
-        if (body.TargetDurationSeconds is < 5 or > ScriptWriter.MaxTargetSeconds) problems["targetDurationSeconds"] = [$"Between 5 and {ScriptWriter.MaxTargetSeconds} seconds."];
+        if (body.TargetDurationSeconds is < 5 or > ScriptWriter.MaxTargetSeconds)
+            problems["targetDurationSeconds"] = [$"Between 5 and {ScriptWriter.MaxTargetSeconds} seconds."];
         if (!VideoFormat.TryCreate(body.AspectRatio ?? "16:9", "720p", out _))
             problems["aspectRatio"] = [$"One of {string.Join(", ", VideoFormat.AspectRatios)}."];
         if (!VideoFormat.TryCreate("16:9", body.Resolution ?? "720p", out _))

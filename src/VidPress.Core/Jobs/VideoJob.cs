@@ -221,7 +221,8 @@ public sealed class VideoJob(
             var narrationKey = StorageKeys.Narration(video.TenantId, video.Id);
             video.Narration = await narrator.NarrateAsync(video.Script, narrationKey, cancellationToken);
             // The script was fitted by an estimate; the voice itself must keep to the target too (within its tolerance).
-            if (scriptWriter.Shorten(video.Script, video.Narration, scriptWriter.TargetSeconds(request.TargetDurationSeconds, request.Script is { Count: > 0 })) is { } shorter)
+            if (scriptWriter.Shorten(video.Script, video.Narration,
+                scriptWriter.TargetSeconds(request.TargetDurationSeconds, request.Script is { Count: > 0 })) is { } shorter)
                 (video.Script, video.Narration) = (shorter, await narrator.NarrateAsync(shorter, narrationKey, cancellationToken));
         }
         if (video.Candidates is null)
@@ -389,10 +390,11 @@ public sealed class VideoJob(
         // Never a key from the document: the narration is the video's own, the music the tenant's track the document names.
         var narrationPath = await storage.GetLocalPathAsync(video.Narration?.AudioKey ?? StorageKeys.Narration(video.TenantId, video.Id), cancellationToken);
         var lastWrite = DateTimeOffset.MinValue;
-        var bed = timeline.Music is { } music
-            ? new BackgroundMusic(await storage.GetLocalPathAsync((await musicLibrary.FindAsync(video.TenantId, music, cancellationToken)
-                ?? throw new VideoInputException($"The timeline's music bed {music.Id} is not in the library; pick another (music.id) or remove it.")).StorageKey, cancellationToken))
+        var track = timeline.Music is { } music
+            ? await musicLibrary.FindAsync(video.TenantId, music, cancellationToken)
+                ?? throw new VideoInputException($"The timeline's music bed {music.Id} is not in the library; pick another (music.id) or remove it.")
             : null;
+        var bed = track is null ? null : new BackgroundMusic(await storage.GetLocalPathAsync(track.StorageKey, cancellationToken));
         var fit = video.Request.Fit == "letterbox" ? FrameFit.Letterbox : FrameFit.Crop;
         // Every format is drawn from the same timeline: same shots and times, reframed for its own frame.
         var formats = new List<VideoFormat> { VideoFormat.Create(video.Request.AspectRatio, video.Request.Resolution) };

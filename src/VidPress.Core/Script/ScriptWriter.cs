@@ -190,8 +190,8 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
         if (keep == 0)
         {
             var first = narration.Sentences[0];
-            throw new VideoInputException($"The first sentence takes {first.EndSeconds - first.StartSeconds:0.#} s to speak, more than a {targetSeconds:0.#} s " +
-                $"video allows ({bound:0.#} s with its tolerance); shorten it or raise targetDurationSeconds.");
+            throw new VideoInputException($"The first sentence takes {first.EndSeconds - first.StartSeconds:0.#} s to speak, more than a " +
+                $"{targetSeconds:0.#} s video allows ({bound:0.#} s with its tolerance); shorten it or raise targetDurationSeconds.");
         }
         return script with { Sentences = script.Sentences.Take(keep).ToList() };
     }
