@@ -30,6 +30,21 @@ public sealed class BadInputTests(ServiceFixture service)
         { """{ "text": "A red circle.", "callbackUrl": "ftp://example.org/" }""", "callbackUrl" },
         { """{ "text": "A red circle.", "language": "xx" }""", "language" },
         { """{ "text": "A red circle.", "targetDurationSeconds": 100000 }""", "targetDurationSeconds" },
+        // Not numbers JSON has, read as numbers: NaN and infinities written as strings, and numbers past a double.
+        { """{ "text": "A red circle.", "targetDurationSeconds": "NaN" }""", "targetDurationSeconds" },
+        { """{ "text": "A red circle.", "targetDurationSeconds": "Infinity" }""", "targetDurationSeconds" },
+        { """{ "text": "A red circle.", "targetDurationSeconds": "-Infinity" }""", "targetDurationSeconds" },
+        { """{ "text": "A red circle.", "targetDurationSeconds": 1e400 }""", "targetDurationSeconds" },
+        { """{ "text": "A red circle.", "targetDurationSeconds": -1e400 }""", "targetDurationSeconds" },
+        // NUL (which PostgreSQL refuses) and unpaired surrogates (not UTF-8) in any string, wherever it sits.
+        { """{ "text": "A red\u0000 circle." }""", "text" },
+        { """{ "text": "A red \ud800 circle." }""", "text" },
+        { """{ "text": "A red circle.", "title": "Red\u0000" }""", "title" },
+        { """{ "script": [{ "text": "A red circle.", "keywords": ["red", "ci\u0000rcle"] }] }""", "script[0].keywords[1]" },
+        { """{ "text": "A red circle.", "formats": [{ "aspectRatio": "9:16\u0000", "resolution": "720p" }] }""", "formats[0].aspectRatio" },
+        { """{ "text": "A red circle.", "music": "calm\u0000" }""", "music" },
+        { $$"""{ "text": "A red circle.", "callbackUrl": "https://example.org/{{new string('a', 2100)}}" }""", "callbackUrl" },
+        { $$"""{ "url": "https://example.org/{{new string('a', 2100)}}" }""", "url" },
     };
 
     [Theory]
@@ -66,6 +81,88 @@ public sealed class BadInputTests(ServiceFixture service)
         var problem = await ProblemAsync(response);
         Assert.Contains(parameter, problem.GetProperty("detail").GetString());
     }
+
+    [Theory]
+    [InlineData("/library/search?q=a%00red%20circle", "q")]
+    [InlineData("/library/search?q=circle&licence=own%00", "licence")]
+    [InlineData("/videos/0b8f1d3e-0000-4000-8000-000000000000/file?format=9x16%00", "format")]
+    [InlineData("/videos?limit=99999999999", "limit")]
+    [InlineData("/library/search?q=circle&limit=1e400", "limit")]
+    public async Task A_query_parameter_with_a_nul_or_out_of_range_is_a_400_problem_naming_it(string path, string parameter)
+    {
+        using var response = await service.Client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_search_with_too_many_licence_filters_is_a_400_problem()
+    {
+        var query = string.Join("&", Enumerable.Range(0, 21).Select(i => $"licence=l{i}"));
+        using var response = await service.Client.GetAsync("/library/search?q=circle&" + query);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await ProblemAsync(response)).GetProperty("errors").TryGetProperty("licence", out _));
+    }
+
+    public static TheoryData<string, string, string, string> BadUploadFields => new()
+    {
+        { "/library/assets", "title", "Red\0circle", "title" },
+        { "/library/assets", "credit", "Agency\0", "credit" },
+        { "/library/assets", "file", "clip\0.mp4", "file" },
+        { "/library/assets", "file", new string('a', 300) + ".mp4", "file" },
+        { "/library/music", "title", new string('t', 501), "title" },
+        { "/library/music", "credit", new string('c', 3 * 1024 * 1024), "credit" },
+        { "/library/music", "moods", string.Join(",", Enumerable.Range(0, 21).Select(i => $"mood{i}")), "moods" },
+        { "/library/music", "moods", new string('m', 51), "moods" },
+        { "/library/music", "credit", "Agency\0", "credit" },
+        { "/library/music", "file", "bed\0.wav", "file" },
+    };
+
+    /// <summary>An upload field past its bound, or with a NUL, is a 400 naming it; no row, no file and no folder is left.</summary>
+    [Theory]
+    [MemberData(nameof(BadUploadFields))]
+    public async Task A_bad_upload_field_is_a_400_naming_it_and_stores_nothing(string path, string field, string value, string named)
+    {
+        var music = path.EndsWith("music", StringComparison.Ordinal);
+        var table = music ? "music_tracks" : "assets";
+        var before = await service.Database.ScalarAsync<long>($"select count(*) from {table}");
+        var entriesBefore = StoredEntries();
+        var media = music ? await BedAsync() : Repository.Path("models", "tiny-clip", "red-circle.png");
+        var fileName = field == "file" ? value : Path.GetFileName(media);
+
+        // Written out by hand, so the file name arrives exactly as sent (RFC 5987 filename*, which carries any character).
+        const string boundary = "vidpress-test-boundary";
+        var body = new MemoryStream();
+        void Write(string text) => body.Write(Encoding.UTF8.GetBytes(text));
+        Write($"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''{Uri.EscapeDataString(fileName)}\r\n");
+        Write("Content-Type: application/octet-stream\r\n\r\n");
+        body.Write(await File.ReadAllBytesAsync(media));
+        if (field != "file") Write($"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"\r\n\r\n{value}");
+        Write($"\r\n--{boundary}--\r\n");
+        using var content = new ByteArrayContent(body.ToArray());
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={boundary}");
+
+        using var response = await service.Client.PostAsync(path, content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(named, out _), problem.ToString());
+        Assert.Equal(before, await service.Database.ScalarAsync<long>($"select count(*) from {table}"));
+        Assert.Equal(entriesBefore, StoredEntries());
+    }
+
+    private async Task<string> BedAsync()
+    {
+        var bed = Path.Combine(service.WorkFolder, "bad-field-bed.wav");
+        if (!File.Exists(bed)) await Media.Ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:duration=3", bed);
+        return bed;
+    }
+
+    /// <summary>Every file and folder under the storage root but the tests' own and scratch space.</summary>
+    private string[] StoredEntries() =>
+        Directory.Exists(Path.Combine(service.StorageRoot, "tenants"))
+            ? Directory.GetFileSystemEntries(Path.Combine(service.StorageRoot, "tenants"), "*", SearchOption.AllDirectories).Order().ToArray()
+            : [];
 
     [Fact]
     public async Task A_body_that_is_not_json_is_a_415_problem_and_stores_nothing()

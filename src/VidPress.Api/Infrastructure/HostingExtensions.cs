@@ -23,7 +23,8 @@ public static class HostingExtensions
         services.AddProblemDetails();
         services.AddBadRequestProblems();
         services.AddExceptionHandler<DatabaseUnavailableProblems>();
-        services.ConfigureHttpJsonOptions(o => DocumentJson.Configure(o.SerializerOptions));
+        // Request bodies are read with the stored documents' shape, and no string with a NUL or a number that is not finite gets in.
+        services.ConfigureHttpJsonOptions(o => ClientInput.Configure(DocumentJson.Configure(o.SerializerOptions)));
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "VidPress Service", Version = "v1", Description = "Turns news articles into narrated videos." }));
         // Only the music upload reads a form through ASP.NET Core (assets stream their parts themselves, under
@@ -48,6 +49,7 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(ClientInput.CheckQueryAsync);
         // The ops dashboard is static files calling the public API (with the key the operator types in).
         app.Use((context, next) =>
         {

@@ -3,6 +3,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Npgsql;
 using VidPress.Api.Infrastructure;
 using VidPress.Api.Security;
@@ -45,7 +46,8 @@ public sealed record SearchHit(
 
 public static class LibraryApi
 {
-    private const int MaxTitle = 500, MaxDescription = 5000, MaxTags = 50, MaxTagLength = 100, MaxLicence = 100, MaxCredit = 300;
+    // The bounds of an upload's fields (README, "Limits"); the file name is held to ClientInput.MaxFileNameCharacters.
+    public const int MaxTitle = 500, MaxDescription = 5000, MaxTags = 50, MaxTagLength = 100, MaxLicence = 100, MaxCredit = 300, MaxLicenceFilters = 20;
 
     public static IEndpointRouteBuilder MapLibraryApi(this IEndpointRouteBuilder app)
     {
@@ -81,25 +83,26 @@ public static class LibraryApi
         if (upload.LocalPath is null || upload.Sha256 is null)
             return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["A 'file' part is required."] });
 
-        var problems = new Dictionary<string, string[]>();
+        // Every field and the file name, whether used or not, before anything is stored.
+        var problems = ClientInput.FormProblems(upload.Fields.Select(f => KeyValuePair.Create(f.Key, new StringValues(f.Value.ToArray()))), upload.FileName);
         var title = upload.Field("title");
         if (title.Length == 0) title = Path.GetFileNameWithoutExtension(upload.FileName!);
-        if (title.Length > MaxTitle) problems["title"] = [$"At most {MaxTitle} characters."];
+        if (title.Length > MaxTitle) problems.TryAdd("title", [$"At most {MaxTitle} characters."]);
         var description = upload.Field("description");
-        if (description.Length > MaxDescription) problems["description"] = [$"At most {MaxDescription} characters."];
+        if (description.Length > MaxDescription) problems.TryAdd("description", [$"At most {MaxDescription} characters."]);
         var tags = (upload.Fields.GetValueOrDefault("tags") ?? [])
             .SelectMany(t => t.Split([',', '，', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (tags.Count > MaxTags || tags.Any(t => t.Length > MaxTagLength)) problems["tags"] = [$"At most {MaxTags} tags of {MaxTagLength} characters."];
+        if (tags.Count > MaxTags || tags.Any(t => t.Length > MaxTagLength)) problems.TryAdd("tags", [$"At most {MaxTags} tags of {MaxTagLength} characters."]);
         var licence = upload.Field("licence");
-        if (licence.Length > MaxLicence) problems["licence"] = [$"At most {MaxLicence} characters."];
+        if (licence.Length > MaxLicence) problems.TryAdd("licence", [$"At most {MaxLicence} characters."]);
         var credit = upload.Field("credit");
-        if (credit.Length > MaxCredit) problems["credit"] = [$"At most {MaxCredit} characters."];
+        if (credit.Length > MaxCredit) problems.TryAdd("credit", [$"At most {MaxCredit} characters."]);
         DateTimeOffset? expiresAt = null;
         if (upload.Field("expiresAt") is { Length: > 0 } expiry)
         {
             if (DateTimeOffset.TryParse(expiry, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)) expiresAt = parsed.ToUniversalTime();
-            else problems["expiresAt"] = ["An ISO 8601 date or date-time, e.g. 2027-01-31 or 2027-01-31T12:00:00Z."];
+            else problems.TryAdd("expiresAt", ["An ISO 8601 date or date-time, e.g. 2027-01-31 or 2027-01-31T12:00:00Z."]);
         }
         if (problems.Count > 0) return Problems.Validation(problems);
 
@@ -241,6 +244,13 @@ public static class LibraryApi
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 1000) return Problems.Validation(new Dictionary<string, string[]> { ["q"] = ["A query of 1 to 1000 characters is required."] });
         var licences = licence?.Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => l.Trim()).Distinct().ToList();
+        if (licences is { Count: > MaxLicenceFilters } || licences?.Any(l => l.Length > MaxLicence) == true)
+        {
+            return Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["licence"] = [$"At most {MaxLicenceFilters} licences of {MaxLicence} characters."],
+            });
+        }
         var filter = new LibraryFilter(tenant.TenantId, clock.GetUtcNow(), licences is { Count: > 0 } ? licences : null);
         var hits = await search.HybridSearchAsync(filter, q, Math.Clamp(limit ?? 20, 1, 100), ct);
         return TypedResults.Ok(hits.Select(h => new SearchHit(h.Shot.ShotId, h.Shot.AssetId, h.Shot.Title, h.Shot.Kind, h.Score, h.Similarity,

@@ -16,6 +16,8 @@ public sealed record MusicTrackResponse(Guid Id, string Title, IReadOnlyList<str
 public static class MusicApi
 {
     public const long MaxMusicBytes = 200L * 1024 * 1024;
+    // The bounds of an upload's fields (README, "Limits"), checked before anything is stored.
+    public const int MaxTitle = 500, MaxCredit = 300, MaxMoods = 20, MaxMoodLength = 50;
 
     public static IEndpointRouteBuilder MapMusicApi(this IEndpointRouteBuilder app)
     {
@@ -35,12 +37,22 @@ public static class MusicApi
         HttpRequest request, MusicLibrary library, IMediaStorage storage, TenantContext tenant, CancellationToken ct)
     {
         if (!request.HasFormContentType) return Problems.BadRequest("Send the music as multipart/form-data.");
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        // A field past the form reader's own limits (4 MB a value, 1024 values) is the caller's error, not the server's.
+        try { form = await request.ReadFormAsync(ct); }
+        catch (InvalidDataException e) { return Problems.BadRequest("The form could not be read.", e.Message); }
         if (form.Files.GetFile("file") is not { } file) return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["A 'file' part is required."] });
         if (file.Length > MaxMusicBytes) return Problems.TooLarge($"Music files up to {MaxMusicBytes} bytes are accepted.");
+        var problems = ClientInput.FormProblems(form, file.FileName);
         var title = form["title"].ToString().Trim() is { Length: > 0 } t ? t : Path.GetFileNameWithoutExtension(file.FileName);
-        var moods = form["moods"].SelectMany(m => (m ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Take(20).ToList();
+        if (title.Length > MaxTitle) problems.TryAdd("title", [$"At most {MaxTitle} characters."]);
+        var moods = form["moods"].SelectMany(m => (m ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (moods.Count > MaxMoods || moods.Any(m => m.Length > MaxMoodLength))
+            problems.TryAdd("moods", [$"At most {MaxMoods} moods of {MaxMoodLength} characters."]);
         var credit = form["credit"].ToString().Trim();
+        if (credit.Length > MaxCredit) problems.TryAdd("credit", [$"At most {MaxCredit} characters."]);
+        if (problems.Count > 0) return Problems.Validation(problems);
         using var scratch = storage.CreateScratch("music");
         var path = scratch.File("upload" + StorageKeys.SafeExtension(file.FileName, ".audio"));
         await using (var target = File.Create(path)) await file.CopyToAsync(target, ct);

@@ -89,6 +89,10 @@ public static class VideosApi
     public const int MaxScriptSentenceCharacters = 1000;
     public const int MaxKeywordsPerSentence = 20;
     public const int MaxKeywordCharacters = 100;
+    public const int MaxTitleCharacters = 500;
+    public const int MaxUrlCharacters = 2048;
+    public const int MaxMusicCharacters = 100;
+    public const int MaxFormats = 5;
 
     public static IEndpointRouteBuilder MapVideosApi(this IEndpointRouteBuilder app)
     {
@@ -130,7 +134,7 @@ public static class VideosApi
         if (idempotencyKey is not null && await ReplayAsync(db, tenant, idempotencyKey, requestHash, ct) is { } replay) return replay;
 
         var problems = Validate(body);
-        if (problems.Count == 0) await ValidatePinnedAssetsAsync(body, db, tenant, problems, ct);
+        if (problems.Count == 0) await ValidatePinnedAssetsAsync(body, db, tenant, clock.GetUtcNow(), problems, ct);
         if (problems.Count > 0) return Problems.Validation(problems);
 
         var video = new Video
@@ -182,19 +186,23 @@ public static class VideosApi
         if (given > 1) problems[hasScript ? "script" : "url"] = ["Give exactly one of 'text', 'url' and 'script'."];
         if (hasScript) ValidateScript(body.Script!, problems);
         if (body.Text is { Length: > MaxTextCharacters }) problems["text"] = [$"The text is longer than {MaxTextCharacters} characters."];
-        if (hasUrl) TryUrl("url", body.Url!, problems);
-        if (!string.IsNullOrWhiteSpace(body.CallbackUrl)) TryUrl("callbackUrl", body.CallbackUrl!, problems);
-        if (body.Music is { Length: > 100 }) problems["music"] = ["\"none\", \"auto\" or a mood tag of at most 100 characters."];
-        if (body.Title is { Length: > 500 }) problems["title"] = ["The title is longer than 500 characters."];
+        if (body.Url is { Length: > MaxUrlCharacters }) problems["url"] = [$"URLs of at most {MaxUrlCharacters} characters."];
+        else if (hasUrl) TryUrl("url", body.Url!, problems);
+        if (body.CallbackUrl is { Length: > MaxUrlCharacters }) problems["callbackUrl"] = [$"URLs of at most {MaxUrlCharacters} characters."];
+        else if (!string.IsNullOrWhiteSpace(body.CallbackUrl)) TryUrl("callbackUrl", body.CallbackUrl!, problems);
+        if (body.Music is { Length: > MaxMusicCharacters })
+            problems["music"] = [$"\"none\", \"auto\" or a mood tag of at most {MaxMusicCharacters} characters."];
+        if (body.Title is { Length: > MaxTitleCharacters }) problems["title"] = [$"The title is longer than {MaxTitleCharacters} characters."];
         if (body.Language is not null && !Languages.IsSupported(body.Language))
             problems["language"] = [$"Supported languages: {string.Join(", ", Languages.Supported)}."];
-        if (body.TargetDurationSeconds is < 5 or > 600) problems["targetDurationSeconds"] = ["Between 5 and 600 seconds."];
+        if (body.TargetDurationSeconds is < 5 or > ScriptWriter.MaxTargetSeconds)
+            problems["targetDurationSeconds"] = [$"Between 5 and {ScriptWriter.MaxTargetSeconds} seconds."];
         if (!VideoFormat.TryCreate(body.AspectRatio ?? "16:9", "720p", out _))
             problems["aspectRatio"] = [$"One of {string.Join(", ", VideoFormat.AspectRatios)}."];
         if (!VideoFormat.TryCreate("16:9", body.Resolution ?? "720p", out _))
             problems["resolution"] = [$"One of {string.Join(", ", VideoFormat.Resolutions)}."];
-        if (body.Formats is { Count: > 5 }) problems["formats"] = ["At most 5 further formats."];
-        foreach (var (format, i) in (body.Formats ?? []).Select((f, i) => (f, i)))
+        if (body.Formats is { Count: > MaxFormats }) problems["formats"] = [$"At most {MaxFormats} further formats."];
+        else foreach (var (format, i) in (body.Formats ?? []).Select((f, i) => (f, i)))
             if (format is null || !VideoFormat.TryCreate(format.AspectRatio, format.Resolution, out _))
                 problems[$"formats[{i}]"] = [$"An aspectRatio of {string.Join(", ", VideoFormat.AspectRatios)} and a resolution of {string.Join(", ", VideoFormat.Resolutions)}."];
         if (body.Fit is not null and not ("crop" or "letterbox")) problems["fit"] = ["\"crop\" or \"letterbox\"."];
@@ -222,18 +230,19 @@ public static class VideosApi
         }
     }
 
-    /// <summary>A pinned asset must be one of the tenant's own, ready to use; another tenant's id reads as unknown.</summary>
-    private static async Task ValidatePinnedAssetsAsync(CreateVideoRequest body, VidPressDbContext db, TenantContext tenant, Dictionary<string, string[]> problems, CancellationToken ct)
+    /// <summary>A pinned asset must be one of the tenant's own, ready to use and licensed; another tenant's id reads as unknown.</summary>
+    private static async Task ValidatePinnedAssetsAsync(CreateVideoRequest body, VidPressDbContext db, TenantContext tenant, DateTimeOffset now,
+        Dictionary<string, string[]> problems, CancellationToken ct)
     {
         if (body.Script is null) return;
         var pinned = body.Script.Select(s => s.AssetId).OfType<Guid>().Distinct().ToList();
         if (pinned.Count == 0) return;
         var ready = await db.Assets.AsNoTracking()
-            .Where(a => a.TenantId == tenant.TenantId && pinned.Contains(a.Id) && a.Status == AssetStatus.Ready)
+            .Where(a => a.TenantId == tenant.TenantId && pinned.Contains(a.Id) && a.Status == AssetStatus.Ready && (a.ExpiresAt == null || a.ExpiresAt > now))
             .Select(a => a.Id).ToListAsync(ct);
         for (var i = 0; i < body.Script.Count; i++)
             if (body.Script[i].AssetId is { } id && !ready.Contains(id))
-                problems[$"script[{i}].assetId"] = [$"No ready asset {id} in your library."];
+                problems[$"script[{i}].assetId"] = [$"No ready asset {id} with a current licence in your library."];
     }
 
     private static async Task<Results<Ok<ScriptDocument>, ProblemHttpResult>> GetScriptAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)

@@ -166,13 +166,18 @@ public sealed class VideoJob(
         {
             await EnterAsync(video, VideoStage.Script, 8, cancellationToken);
             video.Script = request.Script is { Count: > 0 } callerScript
-                ? scriptWriter.FromCaller(callerScript, video.Language!)
+                ? scriptWriter.FromCaller(callerScript, video.Language!, request.TargetDurationSeconds)
                 : scriptWriter.Write(video.ArticleText, video.Language!, request.TargetDurationSeconds);
         }
         if (video.Narration is null)
         {
             await EnterAsync(video, VideoStage.Narration, 12, cancellationToken);
-            video.Narration = await narrator.NarrateAsync(video.Script, StorageKeys.Narration(video.TenantId, video.Id), cancellationToken);
+            var narrationKey = StorageKeys.Narration(video.TenantId, video.Id);
+            video.Narration = await narrator.NarrateAsync(video.Script, narrationKey, cancellationToken);
+            // The script was fitted by an estimate; the voice itself must keep to the target too (within its tolerance).
+            if (scriptWriter.Shorten(video.Script, video.Narration,
+                scriptWriter.TargetSeconds(request.TargetDurationSeconds, request.Script is { Count: > 0 })) is { } shorter)
+                (video.Script, video.Narration) = (shorter, await narrator.NarrateAsync(shorter, narrationKey, cancellationToken));
         }
         if (video.Candidates is null)
         {
@@ -194,7 +199,7 @@ public sealed class VideoJob(
                 {
                     ArticleTitle = video.Title,
                     Anchors = video.Script.Sentences.ToDictionary(s => s.Index, s => (IReadOnlyList<AnchorPoint>)s.Anchors),
-                    Music = track is null ? null : new MusicBed(track.StorageKey, track.TempoBpm, MusicLibrary.BeatsOver(track, video.Narration.DurationSeconds)),
+                    Music = track is null ? null : MusicLibrary.BedFor(track, video.Narration.DurationSeconds),
                 });
         }
         if (video.OutputKey is null && await NeedsGeneratedStillsAsync(video, cancellationToken))
@@ -329,9 +334,14 @@ public sealed class VideoJob(
                 throw new VideoInputException($"The licence of \"{asset.Title}\" ({id}), used at {clip.Start:0.0} s, expired on {expiry:yyyy-MM-dd HH:mm} UTC; replace it in the timeline.");
             sources.Add(new ClipSource(await storage.GetLocalPathAsync(asset.StorageKey, cancellationToken), asset.Kind == AssetKind.Image));
         }
-        var narrationPath = await storage.GetLocalPathAsync(timeline.NarrationKey, cancellationToken);
+        // Never a key from the document: the narration is the video's own, the music the tenant's track the document names.
+        var narrationPath = await storage.GetLocalPathAsync(video.Narration?.AudioKey ?? StorageKeys.Narration(video.TenantId, video.Id), cancellationToken);
         var lastWrite = DateTimeOffset.MinValue;
-        var bed = timeline.Music is { } music ? new BackgroundMusic(await storage.GetLocalPathAsync(music.TrackKey, cancellationToken)) : null;
+        var track = timeline.Music is { } music
+            ? await musicLibrary.FindAsync(video.TenantId, music, cancellationToken)
+                ?? throw new VideoInputException($"The timeline's music bed {music.Id} is not in the library; pick another (music.id) or remove it.")
+            : null;
+        var bed = track is null ? null : new BackgroundMusic(await storage.GetLocalPathAsync(track.StorageKey, cancellationToken));
         var fit = video.Request.Fit == "letterbox" ? FrameFit.Letterbox : FrameFit.Crop;
         // Every format is drawn from the same timeline: same shots and times, reframed for its own frame.
         var formats = new List<VideoFormat> { VideoFormat.Create(video.Request.AspectRatio, video.Request.Resolution) };

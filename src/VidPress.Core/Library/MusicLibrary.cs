@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VidPress.Core.Data;
 using VidPress.Core.Media;
+using VidPress.Core.Timeline;
 using VidPress.Core.Timeline.Music;
 
 namespace VidPress.Core.Library;
@@ -64,6 +65,18 @@ public sealed class MusicLibrary(
         if (fitting.Count == 0) return null;
         return fitting[(int)((uint)videoId.GetHashCode() % (uint)fitting.Count)];
     }
+
+    /// <summary>
+    /// The tenant's track a timeline's music names: by its id, or, in documents stored before ids were recorded, by
+    /// its key; never another tenant's. Null when the tenant has no such track (deleted, or not theirs).
+    /// </summary>
+    public Task<MusicTrack?> FindAsync(Guid tenantId, MusicBed bed, CancellationToken cancellationToken) => bed.Id is { } id
+        ? db.MusicTracks.AsNoTracking().SingleOrDefaultAsync(m => m.TenantId == tenantId && m.Id == id, cancellationToken)
+        : db.MusicTracks.AsNoTracking().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.StorageKey == bed.TrackKey, cancellationToken);
+
+    /// <summary>The music bed of a video lasting <paramref name="duration"/> seconds, all of it from the track itself.</summary>
+    public static MusicBed BedFor(MusicTrack track, double duration) =>
+        new(track.StorageKey, track.TempoBpm, BeatsOver(track, duration)) { Id = track.Id };
 
     /// <summary>Beats of a looped bed in video time, up to <paramref name="duration"/>.</summary>
     public static IReadOnlyList<double> BeatsOver(MusicTrack track, double duration)

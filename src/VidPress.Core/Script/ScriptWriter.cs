@@ -42,29 +42,158 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
     private readonly ScriptOptions _options = options.Value;
     private readonly NarrationOptions _narration = narrationOptions.Value;
 
+    /// <summary>The longest target a request may ask for, and the target of a caller's script that names none.</summary>
+    public const double MaxTargetSeconds = 600;
+
+    /// <summary>
+    /// How far the spoken narration may run past its target: the script is fitted with the calibrated estimate, and
+    /// espeak-ng's pace differs from it (numbers are read out as several words). Narration lasting longer than
+    /// target × (1 + <see cref="NarrationTolerance"/>) + <see cref="NarrationToleranceSeconds"/> is shortened (<see cref="Shorten"/>).
+    /// </summary>
+    public const double NarrationTolerance = 0.2;
+
+    /// <inheritdoc cref="NarrationTolerance"/>
+    public const double NarrationToleranceSeconds = 2;
+
+    /// <summary>The most a narration for <paramref name="targetSeconds"/> may last once spoken.</summary>
+    public static double NarrationBoundSeconds(double targetSeconds) => targetSeconds * (1 + NarrationTolerance) + NarrationToleranceSeconds;
+
+    /// <summary>The target a video's script is fitted to: the request's, else the default for an article and the maximum for a caller's script.</summary>
+    public double TargetSeconds(double requested, bool callerScript) =>
+        requested > 0 ? Math.Min(requested, MaxTargetSeconds) : callerScript ? MaxTargetSeconds : _options.DefaultTargetSeconds;
+
     public ScriptDocument Write(string articleText, string language, double targetSeconds)
     {
         ArgumentNullException.ThrowIfNull(articleText);
-        var target = targetSeconds > 0 ? targetSeconds : _options.DefaultTargetSeconds;
+        var target = TargetSeconds(targetSeconds, callerScript: false);
         var sentences = SentenceSplitter.Split(articleText).Take(_options.MaxArticleSentences).ToList();
         if (sentences.Count == 0) throw new VideoInputException("The article has no sentences to narrate.");
 
         var chosen = Summarise(sentences, language, target);
-        var script = new ScriptDocument(language, chosen.Select((s, i) => new ScriptSentence(i, sentences[s])).ToList());
+        var fitted = FitToTarget(chosen.Select(s => sentences[s]).ToList(), language, target);
+        var script = new ScriptDocument(language, fitted.Select((text, i) => new ScriptSentence(i, text)).ToList());
         return ScriptTagger.Tag(script, articleText);
     }
 
-    /// <summary>A script the caller wrote, kept sentence for sentence; only tags are added.</summary>
-    public ScriptDocument FromCaller(IReadOnlyList<CallerSentence> sentences, string language)
+    /// <summary>
+    /// A script the caller wrote, kept sentence for sentence as far as it fits <paramref name="targetSeconds"/> (0: the
+    /// maximum, <see cref="MaxTargetSeconds"/>), by the same rule as a summary (<see cref="FitToTarget"/>); only tags are added.
+    /// </summary>
+    public ScriptDocument FromCaller(IReadOnlyList<CallerSentence> sentences, string language, double targetSeconds = 0)
     {
         if (sentences.Count == 0) throw new VideoInputException("The script has no sentences.");
         if (sentences.Count > _options.MaxSentences) throw new VideoInputException($"The script has more than {_options.MaxSentences} sentences.");
-        var script = new ScriptDocument(language, sentences.Select((s, i) =>
-        {
-            if (string.IsNullOrWhiteSpace(s.Text)) throw new VideoInputException($"Script sentence {i + 1} is empty.");
-            return new ScriptSentence(i, s.Text.Trim()) { Keywords = s.Keywords ?? [], PinnedAssetId = s.AssetId };
-        }).ToList());
+        for (var i = 0; i < sentences.Count; i++)
+            if (string.IsNullOrWhiteSpace(sentences[i].Text)) throw new VideoInputException($"Script sentence {i + 1} is empty.");
+        var fitted = FitToTarget(sentences.Select(s => s.Text.Trim()).ToList(), language, TargetSeconds(targetSeconds, callerScript: true));
+        var script = new ScriptDocument(language, fitted.Select((text, i) =>
+            new ScriptSentence(i, text) { Keywords = sentences[i].Keywords ?? [], PinnedAssetId = sentences[i].AssetId }).ToList());
         return ScriptTagger.Tag(script);
+    }
+
+    /// <summary>
+    /// The rule that holds a narration to its target, for summaries and callers' scripts alike: sentences are kept in
+    /// order while the estimated narration (lead-in, pauses and tail included) fits the target; the first that does not
+    /// fit is cut (<see cref="Cut"/>) to the time left, and the sentences after it are left out. A sentence longer than
+    /// the whole target is therefore cut, never narrated at full length.
+    /// </summary>
+    internal IReadOnlyList<string> FitToTarget(IReadOnlyList<string> sentences, string language, double targetSeconds)
+    {
+        var kept = new List<string>();
+        var left = targetSeconds - NarrationOverheadSeconds(1);
+        foreach (var sentence in sentences)
+        {
+            if (kept.Count > 0) left -= _narration.PauseSeconds;
+            var seconds = EstimateSeconds(sentence, language);
+            if (seconds <= left + 1e-9)
+            {
+                kept.Add(sentence);
+                left -= seconds;
+                continue;
+            }
+            if (Cut(sentence, language, left) is { } cut) kept.Add(cut);
+            break;
+        }
+        if (kept.Count == 0) throw new VideoInputException($"Not even the first words fit a {targetSeconds:0.#} s narration; raise targetDurationSeconds.");
+        return kept;
+    }
+
+    private const string ClauseMarks = ",;:，；：、—–";
+    private const string EndMarks = ".!?。！？…";
+
+    /// <summary>
+    /// The longest start of <paramref name="sentence"/> spoken (by the estimate) within <paramref name="seconds"/>: up to
+    /// the last clause boundary that fits (a comma, semicolon, colon or dash; "，；：、" in Chinese) when that keeps at
+    /// least half of the words that would fit, else up to the last word that fits (in Chinese, the last character),
+    /// ended with a full stop. Null when not even one word fits.
+    /// </summary>
+    internal string? Cut(string sentence, string language, double seconds)
+    {
+        var chinese = language == Languages.Chinese;
+        var perSecond = (chinese ? _options.ChineseCharactersPerSecond : _options.EnglishWordsPerSecond) * _narration.Rate / _options.CalibratedAtRate;
+        var most = (int)Math.Floor(seconds * perSecond + 1e-9);
+        if (most < 1) return null;
+        int units = 0, wordEnd = -1, wordUnits = 0, clauseEnd = -1, clauseUnits = 0;
+        var whole = true;
+        if (chinese)
+        {
+            for (var i = 0; i < sentence.Length; i++)
+            {
+                var c = sentence[i];
+                if ((Languages.IsCjk(c) || char.IsLetterOrDigit(c)) && ++units > most) { whole = false; break; }
+                // After a Chinese character or a mark, or at the end of a Latin word or number.
+                var next = i + 1 < sentence.Length ? sentence[i + 1] : ' ';
+                if (units == 0 || !(Languages.IsCjk(c) || !char.IsLetterOrDigit(c) || !char.IsLetterOrDigit(next))) continue;
+                (wordEnd, wordUnits) = (i + 1, units);
+                if (ClauseMarks.Contains(c)) (clauseEnd, clauseUnits) = (i + 1, units);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < sentence.Length;)
+            {
+                while (i < sentence.Length && char.IsWhiteSpace(sentence[i])) i++;
+                var start = i;
+                while (i < sentence.Length && !char.IsWhiteSpace(sentence[i])) i++;
+                if (i == start) break;
+                var word = sentence.AsSpan(start, i - start);
+                if (HasLetterOrDigit(word) && ++units > most) { whole = false; break; }
+                if (units == 0) continue;
+                (wordEnd, wordUnits) = (i, units);
+                if (ClauseMarks.Contains(word[^1])) (clauseEnd, clauseUnits) = (i, units);
+            }
+        }
+        if (whole) return sentence;
+        if (wordEnd < 0) return null;
+        var end = clauseEnd > 0 && clauseUnits * 2 >= wordUnits ? clauseEnd : wordEnd;
+        var cut = sentence[..end].TrimEnd().TrimEnd((ClauseMarks + " -").ToCharArray()).TrimEnd();
+        return EndMarks.Contains(cut[^1]) ? cut : cut + (chinese ? "。" : ".");
+    }
+
+    private static bool HasLetterOrDigit(ReadOnlySpan<char> word)
+    {
+        foreach (var c in word)
+            if (char.IsLetterOrDigit(c)) return true;
+        return false;
+    }
+
+    /// <summary>
+    /// Checks the spoken narration against the target: null when it lasts at most <see cref="NarrationBoundSeconds"/>;
+    /// else the script without the sentences that end past that bound, to be narrated again. A first sentence that
+    /// alone ends past it is a clear input error: the video is not made rather than made many times too long.
+    /// </summary>
+    public ScriptDocument? Shorten(ScriptDocument script, NarrationDocument narration, double targetSeconds)
+    {
+        var bound = NarrationBoundSeconds(targetSeconds);
+        if (narration.DurationSeconds <= bound) return null;
+        var keep = narration.Sentences.TakeWhile(s => s.EndSeconds + _narration.TailSeconds <= bound).Count();
+        if (keep == 0)
+        {
+            var first = narration.Sentences[0];
+            throw new VideoInputException($"The first sentence takes {first.EndSeconds - first.StartSeconds:0.#} s to speak, more than a " +
+                $"{targetSeconds:0.#} s video allows ({bound:0.#} s with its tolerance); shorten it or raise targetDurationSeconds.");
+        }
+        return script with { Sentences = script.Sentences.Take(keep).ToList() };
     }
 
     /// <summary>

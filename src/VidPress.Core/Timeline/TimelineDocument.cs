@@ -22,7 +22,7 @@ public sealed record TimelineDocument
     public int FrameRate { get; init; } = 30;
     public double DurationSeconds { get; init; }
     public required string Language { get; init; }
-    /// <summary>Storage key of the narration audio, which plays from time 0 unchanged.</summary>
+    /// <summary>Storage key of the narration audio, which plays from time 0 unchanged; always the video's own (an edit cannot change it).</summary>
     public required string NarrationKey { get; init; }
     /// <summary>The picture track: clips in order, back to back, covering the whole video.</summary>
     public required IReadOnlyList<TimelineClip> Clips { get; init; }
@@ -139,8 +139,16 @@ public enum OverlayKind { OpeningTitle, LowerThird, GeneratedLabel }
 /// <param name="Subtitle">Second line, e.g. the anchor kind under a lower-third name.</param>
 public sealed record TextOverlay(OverlayKind Kind, double Start, double End, string Text, string? Subtitle = null);
 
-/// <summary>The music under the narration: its storage key, tempo and the beats (seconds in the video) cuts may snap to.</summary>
-public sealed record MusicBed(string TrackKey, double TempoBpm, IReadOnlyList<double> Beats);
+/// <summary>
+/// The music under the narration: the tenant's music track, its storage key, tempo and the beats (seconds in the video)
+/// cuts may snap to. A timeline edit names the track by <see cref="Id"/> alone; the service fills in the rest from the
+/// tenant's library and never takes a key from a client.
+/// </summary>
+public sealed record MusicBed(string TrackKey, double TempoBpm, IReadOnlyList<double> Beats)
+{
+    /// <summary>The music track (GET /library/music); null only in documents stored before ids were recorded, which name it by key.</summary>
+    public Guid? Id { get; init; }
+}
 
 /// <summary>The result of shot selection: the total score, and whether the search proved it optimal (it gives up after a node budget).</summary>
 public sealed record SelectionSummary(double TotalScore, bool Optimal, int NodesExplored, ScoreWeights Weights);

@@ -50,23 +50,128 @@ public sealed class ScriptWriterTests
     }
 
     [Theory]
+    [InlineData(5)]
     [InlineData(12)]
     [InlineData(18)]
     [InlineData(25)]
     public void The_estimated_narration_never_exceeds_the_target(double target)
     {
         var writer = Writer();
-        var narration = new NarrationOptions();
         var script = writer.Write(Article, Languages.English, target);
+        var estimate = Estimate(writer, script, Languages.English);
+        Assert.True(estimate <= target, $"{estimate:F1} s for a {target} s target");
+    }
 
-        var estimate = narration.LeadInSeconds + narration.TailSeconds + (script.Sentences.Count - 1) * narration.PauseSeconds
-            + script.Sentences.Sum(s => writer.EstimateSeconds(s.Text, Languages.English));
-        Assert.True(estimate <= target || script.Sentences.Count == 1, $"{estimate:F1} s for a {target} s target");
+    private static double Estimate(ScriptWriter writer, ScriptDocument script, string language)
+    {
+        var narration = new NarrationOptions();
+        return narration.LeadInSeconds + narration.TailSeconds + (script.Sentences.Count - 1) * narration.PauseSeconds
+            + script.Sentences.Sum(s => writer.EstimateSeconds(s.Text, language));
     }
 
     [Fact]
-    public void A_target_shorter_than_the_lead_still_keeps_the_lead() =>
-        Assert.Single(Writer().Write(Article, Languages.English, 2).Sentences);
+    public void A_target_shorter_than_the_lead_keeps_the_start_of_the_lead()
+    {
+        var lead = Writer().Write(Article, Languages.English, 5).Sentences.Single().Text;
+        Assert.StartsWith("The city council approved", lead);
+        Assert.True(lead.Length < Article.IndexOf('\n'), lead);
+    }
+
+    /// <summary>The 5 s target a single sentence of thousands of words once made 767 s of narration of.</summary>
+    [Fact]
+    public void A_sentence_longer_than_the_target_is_cut_at_its_last_clause_that_fits()
+    {
+        var sentence = "The council met on Monday, approved the plan for new buses, and then " + string.Join(" ", Enumerable.Repeat("talked about the budget for hours", 500)) + ".";
+        var writer = Writer();
+        var script = writer.Write(sentence, Languages.English, 5);
+
+        var text = Assert.Single(script.Sentences).Text;
+        Assert.Equal("The council met on Monday, approved the plan for new buses.", text);
+        Assert.True(Estimate(writer, script, Languages.English) <= 5);
+    }
+
+    [Fact]
+    public void A_sentence_without_a_clause_that_fits_is_cut_after_its_last_word_that_fits()
+    {
+        var words = Enumerable.Range(0, 3000).Select(i => $"word{i}").ToList();
+        var writer = Writer();
+        var script = writer.Write(string.Join(" ", words), Languages.English, 5);
+
+        var text = Assert.Single(script.Sentences).Text;
+        Assert.EndsWith(".", text);
+        var kept = text.TrimEnd('.').Split(' ');
+        Assert.Equal(words.Take(kept.Length), kept);
+        Assert.True(kept.Length >= 10, text);
+        Assert.True(Estimate(writer, script, Languages.English) <= 5);
+    }
+
+    [Fact]
+    public void A_long_chinese_sentence_is_cut_at_a_comma_that_fits()
+    {
+        var sentence = "深圳市政府周一宣布，" + string.Concat(Enumerable.Repeat("全市公交车将在明年全部换成电动车", 100)) + "。";
+        var writer = Writer();
+        var script = writer.Write(sentence, Languages.Chinese, 6);
+
+        Assert.Equal("深圳市政府周一宣布。", Assert.Single(script.Sentences).Text);
+        Assert.True(Estimate(writer, script, Languages.Chinese) <= 6);
+    }
+
+    [Fact]
+    public void A_callers_script_keeps_the_sentences_that_fit_and_cuts_the_one_that_does_not()
+    {
+        var asset = Guid.NewGuid();
+        var writer = Writer();
+        var script = writer.FromCaller(
+        [
+            new CallerSentence("The depot opened today."),
+            new CallerSentence("The mayor said, to loud applause from the drivers, " + string.Join(" ", Enumerable.Repeat("that the buses are quiet", 200)), ["bus"], asset),
+            new CallerSentence("This sentence is past the target."),
+        ], Languages.English, 8);
+
+        Assert.Equal(2, script.Sentences.Count);
+        Assert.Equal("The depot opened today.", script.Sentences[0].Text);
+        Assert.Equal("The mayor said, to loud applause from the drivers.", script.Sentences[1].Text);
+        Assert.Equal(asset, script.Sentences[1].PinnedAssetId);
+        Assert.Contains("bus", script.Sentences[1].Keywords);
+        Assert.True(Estimate(writer, script, Languages.English) <= 8);
+    }
+
+    [Fact]
+    public void A_callers_script_without_a_target_is_held_to_the_longest_one()
+    {
+        var writer = Writer();
+        var sentences = Enumerable.Range(0, 200).Select(i => new CallerSentence(string.Join(" ", Enumerable.Repeat($"sentence {i} has many words", 30)) + ".")).ToList();
+        var script = writer.FromCaller(sentences, Languages.English);
+
+        Assert.InRange(Estimate(writer, script, Languages.English), ScriptWriter.MaxTargetSeconds - 60, ScriptWriter.MaxTargetSeconds);
+    }
+
+    private static NarrationDocument Spoken(params (double Start, double End)[] spans) =>
+        new("n.wav", "en-us", spans[^1].End + new NarrationOptions().TailSeconds, spans.Select((s, i) => new NarratedSentence(i, s.Start, s.End)).ToList());
+
+    private static ScriptDocument ScriptOf(int sentences) =>
+        new(Languages.English, Enumerable.Range(0, sentences).Select(i => new ScriptSentence(i, $"Sentence {i}.")).ToList());
+
+    [Fact]
+    public void Narration_within_the_targets_tolerance_is_kept_as_spoken()
+    {
+        // A 10 s target allows 10 × 1.2 + 2 = 14 s.
+        Assert.Null(Writer().Shorten(ScriptOf(2), Spoken((0.3, 6), (6.35, 13.4)), 10));
+    }
+
+    [Fact]
+    public void Narration_longer_than_the_target_allows_loses_the_sentences_that_end_past_it()
+    {
+        var shorter = Writer().Shorten(ScriptOf(3), Spoken((0.3, 6), (6.35, 12), (12.35, 40)), 10);
+        Assert.Equal(["Sentence 0.", "Sentence 1."], shorter!.Sentences.Select(s => s.Text));
+    }
+
+    [Fact]
+    public void A_first_sentence_spoken_past_the_target_allows_is_a_clear_input_error()
+    {
+        var error = Assert.Throws<VideoInputException>(() => Writer().Shorten(ScriptOf(2), Spoken((0.3, 50), (50.35, 52)), 10));
+        Assert.Contains("targetDurationSeconds", error.Message);
+    }
 
     [Fact]
     public void A_faster_voice_fits_more_sentences() =>
