@@ -126,7 +126,7 @@ public static class VideosApi
 
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> CreateAsync(
         CreateVideoRequest body, HttpRequest http, VidPressDbContext db, VideoLifecycle lifecycle, IBackgroundJobClient jobs, TenantContext tenant,
-        CancellationToken ct)
+        TimeProvider clock, CancellationToken ct)
     {
         if (!Idempotency.TryReadKey(http, out var idempotencyKey, out var badKey)) return badKey;
         // The bound request re-serialised: key order and whitespace of the caller's JSON do not count.
