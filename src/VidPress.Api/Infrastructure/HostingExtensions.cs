@@ -21,6 +21,7 @@ public static class HostingExtensions
 
         services.AddScoped<TenantContext>();
         services.AddProblemDetails();
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         services.AddBadRequestProblems();
         services.ConfigureHttpJsonOptions(o => DocumentJson.Configure(o.SerializerOptions));
         services.AddEndpointsApiExplorer();

@@ -35,7 +35,13 @@ public static class MusicApi
         HttpRequest request, MusicLibrary library, IMediaStorage storage, TenantContext tenant, CancellationToken ct)
     {
         if (!request.HasFormContentType) return Problems.BadRequest("Send the music as multipart/form-data.");
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        // A body that ends before its closing boundary (IOException) or has a malformed section (InvalidDataException) is the caller's mistake.
+        try { form = await request.ReadFormAsync(ct); }
+        catch (Exception e) when (e is IOException and not BadHttpRequestException or InvalidDataException)
+        {
+            return Problems.BadRequest("The multipart body cannot be read.", e is IOException ? "It ends before its closing boundary." : e.Message);
+        }
         if (form.Files.GetFile("file") is not { } file) return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["A 'file' part is required."] });
         if (file.Length > MaxMusicBytes) return Problems.TooLarge($"Music files up to {MaxMusicBytes} bytes are accepted.");
         var title = form["title"].ToString().Trim() is { Length: > 0 } t ? t : Path.GetFileNameWithoutExtension(file.FileName);
