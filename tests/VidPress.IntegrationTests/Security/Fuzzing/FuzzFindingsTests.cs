@@ -19,8 +19,8 @@ public sealed class FuzzFindingsTests(ServiceFixture service) : IClassFixture<Se
         await AssertProblemAsync(anonymous, new HttpRequestMessage(HttpMethod.Get, "/videos"), accept, HttpStatusCode.Unauthorized);
         await AssertProblemAsync(service.Client, new HttpRequestMessage(HttpMethod.Get, "/videos?limit=abc"), accept, HttpStatusCode.BadRequest);
         await AssertProblemAsync(service.Client, new HttpRequestMessage(HttpMethod.Get, "/library/shots/not-an-id/thumbnail"), accept, HttpStatusCode.NotFound);
-        await AssertProblemAsync(service.Client, new HttpRequestMessage(HttpMethod.Post, "/videos") { Content = new StringContent("{}", Encoding.UTF8, "text/plain") },
-            accept, HttpStatusCode.UnsupportedMediaType);
+        var wrongType = new HttpRequestMessage(HttpMethod.Post, "/videos") { Content = new StringContent("{}", Encoding.UTF8, "text/plain") };
+        await AssertProblemAsync(service.Client, wrongType, accept, HttpStatusCode.UnsupportedMediaType);
     }
 
     public static TheoryData<string, string, string> MalformedForms => new()
@@ -29,7 +29,8 @@ public sealed class FuzzFindingsTests(ServiceFixture service) : IClassFixture<Se
         { "/library/assets", "multipart/form-data; boundary=fuzz", "{}" },
         { "/library/music", "multipart/form-data; boundary=fuzz", "{}" },
         // A file part whose closing boundary never comes.
-        { "/library/assets", "multipart/form-data; boundary=fuzz", "--fuzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n\r\n\u0089PNG" },
+        { "/library/assets", "multipart/form-data; boundary=fuzz",
+            "--fuzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n\r\n\u0089PNG" },
         { "/library/music", "multipart/form-data; boundary=fuzz", "--fuzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.wav\"\r\n\r\nRIFF" },
         { "/library/music", "multipart/form-data", "--fuzz--\r\n" },
         { "/library/music", "multipart/form-data; boundary=" + new string('b', 129), "--x--\r\n" },
@@ -60,7 +61,8 @@ public sealed class FuzzFindingsTests(ServiceFixture service) : IClassFixture<Se
         form.Add(file, "file", "purple.png");
         form.Add(new StringContent(title, Encoding.UTF8), "title");
         using var response = await service.Client.PostAsync("/library/assets", form);
-        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK,
+            $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         using var search = await service.Client.GetAsync("/library/search?q=" + Uri.EscapeDataString(title));
         Assert.Equal(HttpStatusCode.OK, search.StatusCode);
     }
