@@ -129,7 +129,8 @@ public sealed class RequestFuzzer(FuzzServiceFixture service)
         var after = await SnapshotAsync();
         _last = after;
         var logged = service.Errors.Drain();
-        var cause = logged.Count > 0 ? logged[0] : "";
+        // The exception, rather than the log line of the command it broke.
+        var cause = logged.FirstOrDefault(l => l.Contains("Exception", StringComparison.Ordinal)) ?? logged.FirstOrDefault() ?? "";
         var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400));
 
         if (status is >= 200 and < 300 && before != after) result.AcceptedChanges++;
