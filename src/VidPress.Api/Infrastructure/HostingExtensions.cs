@@ -21,6 +21,7 @@ public static class HostingExtensions
 
         services.AddScoped<TenantContext>();
         services.AddProblemDetails();
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         services.AddBadRequestProblems();
         services.AddExceptionHandler<DatabaseUnavailableProblems>();
         // Request bodies are read with the stored documents' shape, and no string with a NUL or a number that is not finite gets in.

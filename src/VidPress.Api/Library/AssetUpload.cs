@@ -43,8 +43,21 @@ public sealed class AssetUpload
             bodySize.MaxRequestBodySize = maxFileBytes + MaxFormOverheadBytes;
 
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
+        try
+        {
+            return await ReadSectionsAsync(upload, reader, maxFileBytes, filePathFor, ct);
+        }
+        catch (MalformedBodyException e)
+        {
+            return upload.Fail($"The multipart body cannot be read: {e.Message}");
+        }
+    }
+
+    private static async Task<AssetUpload> ReadSectionsAsync(
+        AssetUpload upload, MultipartReader reader, long maxFileBytes, Func<string, string> filePathFor, CancellationToken ct)
+    {
         var fields = 0;
-        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        while (await Reading(() => reader.ReadNextSectionAsync(ct)) is { } section)
         {
             var disposition = section.GetContentDispositionHeader();
             if (disposition is null || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)) continue;
@@ -74,7 +87,7 @@ public sealed class AssetUpload
         var buffer = new byte[128 * 1024];
         await using var target = new FileStream(LocalPath!, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         int read;
-        while ((read = await source.ReadAsync(buffer, ct)) > 0)
+        while ((read = await Reading(() => source.ReadAsync(buffer, ct).AsTask())) > 0)
         {
             Length += read;
             if (Length > maxFileBytes)
@@ -94,13 +107,33 @@ public sealed class AssetUpload
         using var buffer = new MemoryStream();
         var chunk = new byte[4096];
         int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        while ((read = await Reading(() => body.ReadAsync(chunk, ct).AsTask())) > 0)
         {
             if (buffer.Length + read > MaxFieldBytes) return null;
             buffer.Write(chunk, 0, read);
         }
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
+
+    /// <summary>
+    /// A read of the caller's multipart body. The reader throws IOException for a body that ends before its closing
+    /// boundary and InvalidDataException for a malformed section header: the caller's mistake (a 400), not the
+    /// server's. A body over the size limit (BadHttpRequestException, itself an IOException) stays a 413, and what
+    /// writing the file throws is not wrapped.
+    /// </summary>
+    private static async Task<T> Reading<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (e is IOException and not BadHttpRequestException or InvalidDataException)
+        {
+            throw new MalformedBodyException(e is IOException ? "it ends before its closing boundary." : e.Message, e);
+        }
+    }
+
+    private sealed class MalformedBodyException(string message, Exception inner) : Exception(message, inner);
 
     private AssetUpload Fail(string error)
     {

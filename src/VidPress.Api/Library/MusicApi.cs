@@ -38,9 +38,13 @@ public static class MusicApi
     {
         if (!request.HasFormContentType) return Problems.BadRequest("Send the music as multipart/form-data.");
         IFormCollection form;
-        // A field past the form reader's own limits (4 MB a value, 1024 values) is the caller's error, not the server's.
+        // A body that ends before its closing boundary (IOException), a malformed section or a field past the form reader's own
+        // limits (4 MB a value, 1024 values; InvalidDataException) is the caller's mistake, not the server's.
         try { form = await request.ReadFormAsync(ct); }
-        catch (InvalidDataException e) { return Problems.BadRequest("The form could not be read.", e.Message); }
+        catch (Exception e) when (e is IOException and not BadHttpRequestException or InvalidDataException)
+        {
+            return Problems.BadRequest("The multipart body cannot be read.", e is IOException ? "It ends before its closing boundary." : e.Message);
+        }
         if (form.Files.GetFile("file") is not { } file) return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["A 'file' part is required."] });
         if (file.Length > MaxMusicBytes) return Problems.TooLarge($"Music files up to {MaxMusicBytes} bytes are accepted.");
         var problems = ClientInput.FormProblems(form, file.FileName);

@@ -11,11 +11,23 @@ namespace VidPress.Core.Library;
 /// </summary>
 public static class TextTerms
 {
+    /// <summary>
+    /// The text with lone surrogates and U+FFFE, which string.Normalize refuses with an exception, as U+FFFD: any
+    /// caller's title, tag or query may hold them (a 500 on an upload or a search).
+    /// </summary>
+    private static string WellFormed(string text)
+    {
+        if (!text.AsSpan().ContainsAnyInRange('\ud800', '\udfff') && !text.Contains('\uFFFE')) return text;
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes()) sb.Append(rune.Value == 0xFFFE ? Rune.ReplacementChar.ToString() : rune.ToString());
+        return sb.ToString();
+    }
+
     public static IReadOnlyList<string> Tokenize(string? text)
     {
         var terms = new List<string>();
         if (string.IsNullOrWhiteSpace(text)) return terms;
-        var normalized = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
+        var normalized = WellFormed(text).Normalize(NormalizationForm.FormKC).ToLowerInvariant();
         var word = new StringBuilder();
         var cjk = new List<string>();
 
