@@ -466,6 +466,9 @@ namespace VidPress.Migrations.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<int?>("Run")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("StatusCode")
                         .HasColumnType("integer");
 
@@ -490,6 +493,9 @@ namespace VidPress.Migrations.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("VideoId", "CreatedAt");
+
+                    b.HasIndex("VideoId", "EventType", "Run", "Attempt")
+                        .IsUnique();
 
                     b.ToTable("webhook_deliveries", (string)null);
                 });

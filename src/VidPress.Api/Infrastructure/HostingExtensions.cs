@@ -1,5 +1,3 @@
-using Hangfire;
-using Hangfire.Dashboard;
 using Microsoft.EntityFrameworkCore;
 using VidPress.Core;
 using VidPress.Core.Data;
@@ -20,6 +18,7 @@ public static class HostingExtensions
             configuration.GetValue("Jobs:WorkerCount", 2));
 
         services.AddScoped<TenantContext>();
+        services.AddJobsDashboard();
         services.AddProblemDetails();
         services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         services.AddBadRequestProblems();
@@ -61,7 +60,7 @@ public static class HostingExtensions
         app.UseStaticFiles();
         app.UseSwagger();
         app.UseSwaggerUI();
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
+        app.UseJobsDashboard();
         return app;
     }
 }

@@ -200,7 +200,10 @@ public sealed class Keyframe
     public bool Usable { get; set; }
 }
 
-/// <summary>One attempt to deliver a webhook event; all attempts of one event share a webhook id.</summary>
+/// <summary>
+/// One attempt to deliver a webhook event; all attempts of one event share a webhook id. An event is keyed by
+/// video, run and event type: each run's outcome is its own event.
+/// </summary>
 public sealed class WebhookDelivery
 {
     public Guid Id { get; set; }
@@ -208,6 +211,8 @@ public sealed class WebhookDelivery
     public Guid VideoId { get; set; }
     public required string WebhookId { get; set; }
     public required string EventType { get; set; }
+    /// <summary>The run whose outcome the event tells (<see cref="Video.Attempt"/> when it ended); null on rows made before runs were recorded.</summary>
+    public int? Run { get; set; }
     public required string Url { get; set; }
     public int Attempt { get; set; }
     public int? StatusCode { get; set; }

@@ -108,6 +108,8 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
         {
             e.ToTable("webhook_deliveries");
             e.HasIndex(d => new { d.VideoId, d.CreatedAt });
+            // One row per attempt of one run's event (PostgreSQL lets the null runs of older rows repeat).
+            e.HasIndex(d => new { d.VideoId, d.EventType, d.Run, d.Attempt }).IsUnique();
             e.Property(d => d.WebhookId).HasMaxLength(100);
             e.Property(d => d.EventType).HasMaxLength(50);
         });

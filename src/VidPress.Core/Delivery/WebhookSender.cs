@@ -58,8 +58,9 @@ public static class WebhookEvents
 
 /// <summary>
 /// Delivers one webhook event per the Standard Webhooks specification. The webhook id is derived from
-/// the video and the event, so every retry of the same event carries the same id and receivers can
-/// drop duplicates. Every attempt is logged in webhook_deliveries. The body is signed with the tenant's
+/// the video, the run whose outcome it tells (<see cref="Video.Attempt"/>, the run's fencing token) and the event,
+/// so every retry of the same event carries the same id and receivers can drop duplicates, while each run's
+/// outcome (a second failure after a retry, a success after an edit) is an event of its own. Every attempt is logged in webhook_deliveries. The body is signed with the tenant's
 /// secret, or the service-wide one for tenants without their own.
 /// </summary>
 public sealed class WebhookSender(
@@ -73,31 +74,34 @@ public sealed class WebhookSender(
 {
     private readonly WebhookOptions _options = options.Value;
 
-    /// <summary>One id per event of one rendering: retries share it; a re-render after an edit gets a new one.</summary>
-    public static string WebhookIdFor(Guid videoId, string eventType, int revision = 0) =>
-        $"msg_{videoId:N}_{eventType.Replace('.', '_')}" + (revision > 0 ? $"_r{revision}" : "");
+    /// <summary>One id per event of one run: retries of its delivery share it; the video's next run gets another.</summary>
+    public static string WebhookIdFor(Guid videoId, string eventType, int run) =>
+        $"msg_{videoId:N}_{eventType.Replace('.', '_')}_run{run}";
 
     /// <summary>
-    /// Makes attempt number <paramref name="attempt"/>, unless an earlier one already got through or that
-    /// attempt has been made already; the caller decides about retries. The caller must hold the event's lock.
+    /// Makes attempt number <paramref name="attempt"/> of the event run <paramref name="run"/> ended with, unless an
+    /// earlier attempt already got through or that attempt has been made already; the caller decides about retries.
+    /// The caller must hold the event's lock.
     /// </summary>
-    public async Task<WebhookOutcome> DeliverAsync(Guid videoId, string eventType, int attempt, CancellationToken cancellationToken)
+    public async Task<WebhookOutcome> DeliverAsync(Guid videoId, string eventType, int run, int attempt, CancellationToken cancellationToken)
     {
         var video = await db.Videos.AsNoTracking().SingleAsync(v => v.Id == videoId, cancellationToken);
         var url = video.Request.CallbackUrl;
         if (string.IsNullOrEmpty(url)) return new WebhookOutcome(0, false);
-        // The event is about the video as it ended. A retry that finds it no longer so (an editor re-rendering a
-        // succeeded video, a failed one retried) has nothing true to say: the new outcome sends its own event, and
-        // this one, sent now, would carry the new run's state under an event that did not happen.
-        if (WebhookEvents.For(video.Status) != eventType)
+        // The event is about the video as that run left it. A retry that finds it made again since (an editor
+        // re-rendering a succeeded video, a failed one retried) has nothing true to say: the new run's outcome sends
+        // its own event, and this one, sent now, would carry the new run's state under an event it did not have.
+        if (video.Attempt != run || WebhookEvents.For(video.Status) != eventType)
         {
-            logger.LogInformation("Webhook {EventType} of video {VideoId} dropped: the video is {Status} now", eventType, video.Id, video.Status);
+            logger.LogInformation("Webhook {EventType} of video {VideoId} run {Run} dropped: the video is {Status} at run {Attempt} now",
+                eventType, video.Id, run, video.Status, video.Attempt);
             return new WebhookOutcome(0, false);
         }
 
-        var webhookId = WebhookIdFor(video.Id, eventType, video.Timeline?.Revision ?? 0);
+        var webhookId = WebhookIdFor(video.Id, eventType, run);
         // A job that runs twice (Hangfire runs at least once) must not deliver an event the receiver already has.
-        var earlier = await db.WebhookDeliveries.Where(d => d.WebhookId == webhookId).Select(d => new { d.Attempt, d.Succeeded }).ToListAsync(cancellationToken);
+        var earlier = await db.WebhookDeliveries.Where(d => d.VideoId == video.Id && d.EventType == eventType && d.Run == run)
+            .Select(d => new { d.Attempt, d.Succeeded }).ToListAsync(cancellationToken);
         if (earlier.FirstOrDefault(d => d.Succeeded) is { } delivered) return new WebhookOutcome(delivered.Attempt, true);
         // Two jobs for one attempt (the event enqueued twice, or a retry scheduled twice) send it once, so
         // retries keep their spacing instead of two chains of retries hitting the receiver back to back.
@@ -108,7 +112,7 @@ public sealed class WebhookSender(
         var number = earlier.Count + 1;
         var delivery = new WebhookDelivery
         {
-            Id = Guid.NewGuid(), TenantId = video.TenantId, VideoId = video.Id, WebhookId = webhookId, EventType = eventType,
+            Id = Guid.NewGuid(), TenantId = video.TenantId, VideoId = video.Id, WebhookId = webhookId, EventType = eventType, Run = run,
             Url = url, Attempt = number, CreatedAt = clock.GetUtcNow(),
         };
         try

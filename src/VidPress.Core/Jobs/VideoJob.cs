@@ -284,13 +284,15 @@ public sealed class VideoJob(
 
     /// <summary>
     /// Enqueues the outcome's webhook, then leaves stage Delivery. A crash between the two enqueues it twice;
-    /// <see cref="WebhookJob"/> delivers an event once however often it is enqueued.
+    /// <see cref="WebhookJob"/> delivers an event once however often it is enqueued. The event names the run that
+    /// ended (its token, still the video's <see cref="Video.Attempt"/>): each run's outcome is its own event.
     /// </summary>
     private async Task HandOverToWebhookAsync(Video video)
     {
         var eventType = WebhookEvents.For(video.Status)!;
+        var run = video.Attempt;
         if (!string.IsNullOrEmpty(video.Request.CallbackUrl))
-            jobs.Enqueue<WebhookJob>(j => j.DeliverAsync(video.Id, eventType, 1, CancellationToken.None));
+            jobs.Enqueue<WebhookJob>(j => j.DeliverAsync(video.Id, eventType, 1, run, CancellationToken.None));
         await lifecycle.HandBackAsync(video.Id);
     }
 

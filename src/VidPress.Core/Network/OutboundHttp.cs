@@ -1,12 +1,16 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using Microsoft.Extensions.Options;
 
 namespace VidPress.Core.Network;
 
 public sealed class NetworkOptions
 {
-    /// <summary>Lets article fetches and webhooks reach 127.0.0.0/8 and ::1. For tests and local demos only.</summary>
+    /// <summary>
+    /// Lets article fetches and webhooks reach this machine: loopback (127.0.0.0/8, ::1) and every address of its own
+    /// network interfaces. Off by default; for development setups, tests and the local demo only. Private and
+    /// reserved ranges stay refused either way (unless one is this machine's own address).
+    /// </summary>
     public bool AllowLoopback { get; set; }
     public long MaxResponseBytes { get; set; } = 5 * 1024 * 1024;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
@@ -67,9 +71,13 @@ public static class OutboundHttp
                     ? [literal]
                     : await resolver.ResolveAsync(host, cancellationToken);
                 if (addresses.Length == 0) throw new BlockedDestinationException($"'{host}' does not resolve.");
+                var own = LocalAddresses();
+                var allowOwn = options.AllowLoopback || options.LoopbackPortsForTests.Contains(port);
                 foreach (var address in addresses)
-                    if (!IsAllowed(address, options.AllowLoopback || options.LoopbackPortsForTests.Contains(port)))
-                        throw new BlockedDestinationException($"'{host}' resolves to {address}, which is not a public address.");
+                    if (!IsAllowed(address, allowOwn, own))
+                        throw new BlockedDestinationException(IsOwn(address, own)
+                            ? $"'{host}' resolves to {address}, which is this machine's own address."
+                            : $"'{host}' resolves to {address}, which is not a public address.");
                 var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 try
                 {
@@ -96,33 +104,109 @@ public static class OutboundHttp
         return uri;
     }
 
-    public static bool IsAllowed(IPAddress address, bool allowLoopback)
+    /// <summary>
+    /// Whether the service may connect to <paramref name="address"/>. This machine's own addresses (loopback, and
+    /// <paramref name="ownAddresses"/>: those of its interfaces, read from the system when null) only with
+    /// <paramref name="allowOwn"/>; private, shared, link-local, documentation (TEST-NET, 2001:db8::/32),
+    /// benchmarking, multicast and reserved ranges never. IPv4-mapped IPv6 addresses are judged as the IPv4 address.
+    /// </summary>
+    public static bool IsAllowed(IPAddress address, bool allowOwn, IReadOnlySet<IPAddress>? ownAddresses = null)
     {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address)) return allowLoopback;
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+        address = Normalize(address);
+        if (IsOwn(address, ownAddresses ?? LocalAddresses())) return allowOwn;
+        var refused = address.AddressFamily switch
         {
-            var b = address.GetAddressBytes();
-            return !(b[0] == 0 || b[0] == 10 || b[0] == 127
-                || (b[0] == 100 && b[1] >= 64 && b[1] <= 127)      // CGNAT
-                || (b[0] == 169 && b[1] == 254)                    // link-local, cloud metadata
-                || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)
-                || (b[0] == 192 && b[1] == 168)
-                || (b[0] == 192 && b[1] == 0 && b[2] == 0)         // IETF protocol assignments
-                || (b[0] == 198 && (b[1] == 18 || b[1] == 19))     // benchmarking
-                || b[0] >= 224);                                   // multicast, reserved, broadcast
-        }
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+            AddressFamily.InterNetwork => RefusedV4,
+            AddressFamily.InterNetworkV6 => RefusedV6,
+            _ => null,
+        };
+        return refused is not null && !refused.Any(range => range.Contains(address));
+    }
+
+    /// <summary>Loopback, or one of <paramref name="ownAddresses"/> (the machine's interface addresses).</summary>
+    private static bool IsOwn(IPAddress address, IReadOnlySet<IPAddress> ownAddresses)
+    {
+        address = Normalize(address);
+        return IPAddress.IsLoopback(address) || ownAddresses.Contains(address);
+    }
+
+    /// <summary>Every unicast address of this machine's network interfaces, normalized (no IPv6 scope, IPv4 unmapped).</summary>
+    /// <remarks>Read for each connection, not cached: an address the machine gets later (DHCP, a new container network) counts at once.</remarks>
+    public static IReadOnlySet<IPAddress> LocalAddresses()
+    {
+        var addresses = new HashSet<IPAddress>();
+        try
         {
-            if (address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast) return false;
-            var b = address.GetAddressBytes();
-            if ((b[0] & 0xfe) == 0xfc) return false;                          // unique local fc00::/7
-            if (b[0] == 0x20 && b[1] == 0x02) return false;                   // 6to4 can wrap private IPv4
-            if (b[0] == 0 && b.Take(12).All(x => x == 0)) return false;       // IPv4-compatible ::a.b.c.d
-            if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b) return false; // NAT64
-            return true;
+            foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
+                    addresses.Add(Normalize(unicast.Address));
         }
-        return false;
+        catch (NetworkInformationException)
+        {
+            // Without the list, loopback is still refused by its range and every private range by theirs.
+        }
+        return addresses;
+    }
+
+    private static IPAddress Normalize(IPAddress address) =>
+        address.IsIPv4MappedToIPv6 ? address.MapToIPv4()
+        : address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes())
+        : address;
+
+    private static readonly AddressRange[] RefusedV4 =
+    [
+        AddressRange.Parse("0.0.0.0/8"),        // "this network"; 0.0.0.0 reaches the local host
+        AddressRange.Parse("10.0.0.0/8"),
+        AddressRange.Parse("100.64.0.0/10"),    // shared address space (CGNAT)
+        AddressRange.Parse("127.0.0.0/8"),      // loopback
+        AddressRange.Parse("169.254.0.0/16"),   // link-local, cloud metadata
+        AddressRange.Parse("172.16.0.0/12"),
+        AddressRange.Parse("192.0.0.0/24"),     // IETF protocol assignments
+        AddressRange.Parse("192.0.2.0/24"),     // TEST-NET-1
+        AddressRange.Parse("192.88.99.0/24"),   // 6to4 relay anycast
+        AddressRange.Parse("192.168.0.0/16"),
+        AddressRange.Parse("198.18.0.0/15"),    // benchmarking
+        AddressRange.Parse("198.51.100.0/24"),  // TEST-NET-2
+        AddressRange.Parse("203.0.113.0/24"),   // TEST-NET-3
+        AddressRange.Parse("224.0.0.0/3"),      // multicast, reserved, broadcast
+    ];
+
+    private static readonly AddressRange[] RefusedV6 =
+    [
+        AddressRange.Parse("::/96"),            // unspecified, loopback, IPv4-compatible ::a.b.c.d
+        AddressRange.Parse("::ffff:0:0/96"),    // IPv4-mapped (judged as IPv4 before this; kept for safety)
+        AddressRange.Parse("64:ff9b::/32"),     // NAT64, well-known and local-use (64:ff9b:1::/48)
+        AddressRange.Parse("100::/64"),         // discard-only
+        AddressRange.Parse("2001::/32"),        // Teredo can wrap any IPv4
+        AddressRange.Parse("2001:2::/48"),      // benchmarking
+        AddressRange.Parse("2001:db8::/32"),    // documentation
+        AddressRange.Parse("2002::/16"),        // 6to4 can wrap private IPv4
+        AddressRange.Parse("fc00::/7"),         // unique local
+        AddressRange.Parse("fe80::/10"),        // link-local
+        AddressRange.Parse("fec0::/10"),        // site-local (deprecated)
+        AddressRange.Parse("ff00::/8"),         // multicast
+    ];
+
+    /// <summary>A CIDR block.</summary>
+    private sealed record AddressRange(byte[] Prefix, int Bits)
+    {
+        public static AddressRange Parse(string cidr)
+        {
+            var slash = cidr.IndexOf('/');
+            return new AddressRange(IPAddress.Parse(cidr[..slash]).GetAddressBytes(), int.Parse(cidr[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        public bool Contains(IPAddress address)
+        {
+            var bytes = address.GetAddressBytes();
+            if (bytes.Length != Prefix.Length) return false;
+            var whole = Bits / 8;
+            for (var i = 0; i < whole; i++) if (bytes[i] != Prefix[i]) return false;
+            var rest = Bits % 8;
+            if (rest == 0) return true;
+            var mask = (byte)(0xff << (8 - rest));
+            return (bytes[whole] & mask) == (Prefix[whole] & mask);
+        }
     }
 
     /// <summary>Reads a response body up to the size cap, failing rather than truncating.</summary>

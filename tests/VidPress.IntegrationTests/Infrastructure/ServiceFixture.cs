@@ -20,7 +20,7 @@ public sealed class VidPressFactory(TestDatabase database, string storageRoot, I
         // too late for what is decided at registration (such as whether Hangfire workers run in-process).
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(key, value);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["ConnectionStrings:VidPress"] = database.ConnectionString,
             ["Storage:Root"] = storageRoot,
@@ -31,7 +31,10 @@ public sealed class VidPressFactory(TestDatabase database, string storageRoot, I
             ["Webhooks:Secret"] = IntegrationSecrets.Webhook,
             // Polling loops of the tests would otherwise meet the production default; the limit itself has its own test.
             ["Limits:RequestsPerMinute"] = "100000",
-        }.Concat(settings ?? new Dictionary<string, string?>())));
+        };
+        // A fixture's own settings replace the defaults above (Network:AllowLoopback=false, say).
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(configuration));
     }
 }
 
@@ -55,13 +58,16 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>Serve on real Kestrel (loopback, a free port) instead of the in-memory test server, e.g. for a browser.</summary>
     protected virtual bool ServeOnKestrel => false;
 
+    /// <summary>How a fixture that <see cref="ServeOnKestrel"/> listens: loopback, a free port.</summary>
+    protected virtual void UseKestrel(VidPressFactory factory) => factory.UseKestrel(0);
+
     public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(WorkFolder);
         Database = await TestDatabase.CreateAsync();
         Webhooks = await WebhookReceiver.StartAsync();
         Factory = new VidPressFactory(Database, StorageRoot, Settings);
-        if (ServeOnKestrel) Factory.UseKestrel(0);
+        if (ServeOnKestrel) UseKestrel(Factory);
         Client = Factory.CreateClient();
         Client.Timeout = TimeSpan.FromMinutes(5);
         ApiKey = (await CreateKeyAsync("default")).Key;

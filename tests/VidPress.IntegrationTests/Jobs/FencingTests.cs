@@ -45,7 +45,8 @@ public sealed class FencingFixture : ServiceFixture
             .ConfigureTestServices(s => s.AddSingleton<IBackgroundJobClient>(jobs)));
 
     public async Task<Guid> AddVideoAsync(WebApplicationFactory<Program> host, string text, string resolution = "720p",
-        VideoStatus status = VideoStatus.Queued, VideoStage stage = VideoStage.Queued, double targetSeconds = 0, string callbackPath = "/hooks/fencing")
+        VideoStatus status = VideoStatus.Queued, VideoStage stage = VideoStage.Queued, double targetSeconds = 0, string callbackPath = "/hooks/fencing",
+        string? url = null)
     {
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
@@ -55,7 +56,7 @@ public sealed class FencingFixture : ServiceFixture
             Id = Guid.NewGuid(), TenantId = Tenant.DefaultId, Status = status, Stage = stage,
             Request = new VideoRequest
             {
-                Text = text, Language = "en", AspectRatio = "16:9", Resolution = resolution, TargetDurationSeconds = targetSeconds,
+                Text = url is null ? text : null, Url = url, Language = "en", AspectRatio = "16:9", Resolution = resolution, TargetDurationSeconds = targetSeconds,
                 CallbackUrl = Webhooks.BaseUrl + callbackPath,
             },
             CreatedAt = now, UpdatedAt = now, FinishedAt = status == VideoStatus.Succeeded ? now : null,
@@ -65,11 +66,23 @@ public sealed class FencingFixture : ServiceFixture
         return video.Id;
     }
 
-    /// <summary>Runs the webhook job for the video's video.succeeded event, attempt <paramref name="attempt"/>, as a worker would.</summary>
-    public static async Task DeliverSucceededAsync(WebApplicationFactory<Program> host, Guid id, int attempt = 1)
+    /// <summary>
+    /// Runs the webhook job for the video.succeeded event of the video's run <paramref name="run"/> (0: a video added
+    /// as succeeded, never run), attempt <paramref name="attempt"/>, as a worker would.
+    /// </summary>
+    public static async Task DeliverSucceededAsync(WebApplicationFactory<Program> host, Guid id, int attempt = 1, int run = 0)
     {
         await using var scope = host.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, attempt, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(id, WebhookEvents.VideoSucceeded, attempt, run, CancellationToken.None);
+    }
+
+    /// <summary>Runs a webhook job the video job enqueued, with its own arguments, as a worker would.</summary>
+    public static async Task RunWebhookJobAsync(WebApplicationFactory<Program> host, Job job)
+    {
+        Assert.Equal(typeof(WebhookJob), job.Type);
+        await using var scope = host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<WebhookJob>().DeliverAsync(
+            (Guid)job.Args[0]!, (string)job.Args[1]!, (int)job.Args[2]!, (int)job.Args[3]!, CancellationToken.None);
     }
 
     public static async Task RunJobAsync(WebApplicationFactory<Program> host, Guid id)
@@ -226,7 +239,7 @@ public sealed class FencingTests(FencingFixture service)
         await DeliverAsync();
 
         var hook = Assert.Single(JobTests.WebhooksFor(service.Webhooks, id));
-        Assert.Equal(WebhookSender.WebhookIdFor(id, WebhookEvents.VideoSucceeded), hook.Headers["webhook-id"]);
+        Assert.Equal(WebhookSender.WebhookIdFor(id, WebhookEvents.VideoSucceeded, run: 0), hook.Headers["webhook-id"]);
         Assert.Equal(1L, await service.Database.ScalarAsync<long>($"""SELECT count(*) FROM webhook_deliveries WHERE "VideoId" = '{id}'"""));
     }
 
