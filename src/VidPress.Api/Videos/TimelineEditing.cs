@@ -163,7 +163,9 @@ public static class TimelineEditing
                 // Only a title card or a generated still is a fallback: a fallback card is what the stills generator replaces.
                 accepted.Add(clip with
                 {
-                    Text = text ?? "", AssetTitle = assetTitle, Generated = clip.Kind == ClipKind.GeneratedStill,
+                    Text = text ?? "",
+                    AssetTitle = assetTitle,
+                    Generated = clip.Kind == ClipKind.GeneratedStill,
                     Fallback = clip.Fallback && clip.Kind is ClipKind.TitleCard or ClipKind.GeneratedStill,
                 });
             }
@@ -205,10 +207,21 @@ public static class TimelineEditing
         var labels = accepted.Where(c => c.Generated).Select(c => new TextOverlay(OverlayKind.GeneratedLabel, c.Start, c.End, "AI-generated image"));
         return (problems, edited with
         {
-            Version = current.Version, Width = current.Width, Height = current.Height, FrameRate = current.FrameRate, AspectRatio = current.AspectRatio,
-            Resolution = current.Resolution, NarrationKey = current.NarrationKey, DurationSeconds = current.DurationSeconds,
-            Language = current.Language, Sentences = current.Sentences, Selection = current.Selection, Revision = current.Revision + 1,
-            Clips = accepted, Subtitles = subtitles, Music = music,
+            Version = current.Version,
+            Width = current.Width,
+            Height = current.Height,
+            FrameRate = current.FrameRate,
+            AspectRatio = current.AspectRatio,
+            Resolution = current.Resolution,
+            NarrationKey = current.NarrationKey,
+            DurationSeconds = current.DurationSeconds,
+            Language = current.Language,
+            Sentences = current.Sentences,
+            Selection = current.Selection,
+            Revision = current.Revision + 1,
+            Clips = accepted,
+            Subtitles = subtitles,
+            Music = music,
             Overlays = overlays.Where(o => o.Kind != OverlayKind.GeneratedLabel).Concat(labels).ToList(),
         });
     }

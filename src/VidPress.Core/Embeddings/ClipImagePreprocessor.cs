@@ -1,5 +1,5 @@
-using VidPress.Core.Media;
 using System.Text.Json;
+using VidPress.Core.Media;
 
 namespace VidPress.Core.Embeddings;
 

@@ -1,8 +1,8 @@
-using VidPress.Core.Media;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using VidPress.Core.Media;
 
 namespace VidPress.Core.Embeddings;
 

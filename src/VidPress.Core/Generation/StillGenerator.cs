@@ -1,10 +1,10 @@
-using VidPress.Core.Media;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using VidPress.Core.Media;
 
 namespace VidPress.Core.Generation;
 

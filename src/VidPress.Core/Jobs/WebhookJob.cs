@@ -1,9 +1,9 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using VidPress.Core.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using VidPress.Core.Data;
 using VidPress.Core.Delivery;
 
 namespace VidPress.Core.Jobs;

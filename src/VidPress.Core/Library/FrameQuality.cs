@@ -35,20 +35,20 @@ public sealed record FrameQuality(double Sharpness, double Brightness, double Co
         var plane = new double[w * h];
         var pixels = image.Pixels;
         for (var y = 0; y < h; y++)
-        for (var x = 0; x < w; x++)
-        {
-            double sum = 0;
-            for (var dy = 0; dy < step; dy++)
+            for (var x = 0; x < w; x++)
             {
-                var row = ((y * step + dy) * image.Width + x * step) * 3;
-                for (var dx = 0; dx < step; dx++)
+                double sum = 0;
+                for (var dy = 0; dy < step; dy++)
                 {
-                    var i = row + dx * 3;
-                    sum += channel(pixels[i], pixels[i + 1], pixels[i + 2]);
+                    var row = ((y * step + dy) * image.Width + x * step) * 3;
+                    for (var dx = 0; dx < step; dx++)
+                    {
+                        var i = row + dx * 3;
+                        sum += channel(pixels[i], pixels[i + 1], pixels[i + 2]);
+                    }
                 }
+                plane[y * w + x] = sum / (step * step);
             }
-            plane[y * w + x] = sum / (step * step);
-        }
         return plane;
     }
 
@@ -65,14 +65,14 @@ public sealed record FrameQuality(double Sharpness, double Brightness, double Co
         double lapSum = 0, lapSquares = 0;
         var count = 0;
         for (var y = 1; y < h - 1; y++)
-        for (var x = 1; x < w - 1; x++)
-        {
-            var c = y * w + x;
-            var lap = 4 * plane[c] - plane[c - 1] - plane[c + 1] - plane[c - w] - plane[c + w];
-            lapSum += lap;
-            lapSquares += lap * lap;
-            count++;
-        }
+            for (var x = 1; x < w - 1; x++)
+            {
+                var c = y * w + x;
+                var lap = 4 * plane[c] - plane[c - 1] - plane[c + 1] - plane[c - w] - plane[c + w];
+                lapSum += lap;
+                lapSquares += lap * lap;
+                count++;
+            }
         var lapMean = lapSum / count;
         return (mean, Math.Sqrt(variance), lapSquares / count - lapMean * lapMean);
     }

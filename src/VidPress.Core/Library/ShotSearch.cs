@@ -60,8 +60,11 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     private async Task<IReadOnlyList<ShotCandidate>> PinnedCandidatesAsync(LibraryFilter filter, Guid assetId, IReadOnlyList<string> phrases, int limit, CancellationToken cancellationToken)
     {
         var keyframes = await Usable(filter).Where(k => k.Shot!.AssetId == assetId)
-            .Select(k => new { k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
-                k.TimeSeconds, k.Embedding, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence })
+            .Select(k => new
+            {
+                k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
+                k.TimeSeconds, k.Embedding, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence
+            })
             .ToListAsync(cancellationToken);
         if (keyframes.Count == 0) return [];
         var texts = clip.EmbedTexts(phrases);
@@ -285,8 +288,11 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     {
         if (assetIds.Count == 0) return [];
         var keyframes = await Usable(filter).Where(k => assetIds.Contains(k.Shot!.AssetId))
-            .Select(k => new { k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
-                k.TimeSeconds, k.Sharpness, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence, k.Shot.ThumbnailKey })
+            .Select(k => new
+            {
+                k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
+                k.TimeSeconds, k.Sharpness, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence, k.Shot.ThumbnailKey
+            })
             .ToListAsync(cancellationToken);
         return keyframes.GroupBy(k => k.AssetId).Select(asset =>
         {

@@ -173,8 +173,13 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
         var clips = timeline.Clips.ToArray();
         clips[clipIndex] = clip with
         {
-            Kind = ClipKind.GeneratedStill, Generated = true, AssetId = assetId, ShotId = null,
-            AssetTitle = "AI-generated", Motion = motion, Crops = crops,
+            Kind = ClipKind.GeneratedStill,
+            Generated = true,
+            AssetId = assetId,
+            ShotId = null,
+            AssetTitle = "AI-generated",
+            Motion = motion,
+            Crops = crops,
         };
         var overlays = timeline.Overlays.Append(new TextOverlay(OverlayKind.GeneratedLabel, clip.Start, clip.End, "AI-generated image")).ToList();
         return timeline with { Version = Math.Max(timeline.Version, 2), Clips = clips, Overlays = overlays };

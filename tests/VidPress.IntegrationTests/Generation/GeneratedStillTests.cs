@@ -4,9 +4,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
+using VidPress.Core.Embeddings;
 using VidPress.Core.Generation;
 using VidPress.Core.Jobs;
-using VidPress.Core.Embeddings;
 using VidPress.Core.Media;
 using VidPress.IntegrationTests.Infrastructure;
 

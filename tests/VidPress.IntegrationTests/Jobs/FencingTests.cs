@@ -1,5 +1,5 @@
-using System.Net;
 using System.Collections.Concurrent;
+using System.Net;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;

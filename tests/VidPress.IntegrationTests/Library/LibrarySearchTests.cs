@@ -82,13 +82,13 @@ public sealed class LibrarySearchTests(MediaLibraryFixture service)
         var ids = new Dictionary<string, Guid>();
         var number = 0;
         foreach (var colour in ShapeDrawings.Colours)
-        foreach (var shape in ShapeDrawings.Shapes)
-        {
-            // Neutral titles: the vector side alone must find the shape.
-            var asset = await service.AddAsync(await PngAsync(colour, shape, 1), $"picture-{++number}.png",
-                new Dictionary<string, string> { ["title"] = $"archive picture {number}", ["credit"] = "Archive" });
-            ids[$"{colour} {shape}"] = asset.GetProperty("id").GetGuid();
-        }
+            foreach (var shape in ShapeDrawings.Shapes)
+            {
+                // Neutral titles: the vector side alone must find the shape.
+                var asset = await service.AddAsync(await PngAsync(colour, shape, 1), $"picture-{++number}.png",
+                    new Dictionary<string, string> { ["title"] = $"archive picture {number}", ["credit"] = "Archive" });
+                ids[$"{colour} {shape}"] = asset.GetProperty("id").GetGuid();
+            }
         var expired = (await service.AddAsync(await PngAsync("yellow", "square", 3), "expired.png", new Dictionary<string, string>
         {
             ["title"] = "yellow square from an agency", ["licence"] = "agency", ["credit"] = "Agency", ["expiresAt"] = "2020-01-01",

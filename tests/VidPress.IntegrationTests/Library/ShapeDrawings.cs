@@ -28,21 +28,21 @@ public static class ShapeDrawings
         var cx = width / 2.0 + (variant % 3 - 1) * width * 0.12;
         var cy = height / 2.0 + (variant % 2 == 0 ? -1 : 1) * height * 0.05;
         for (var y = 0; y < height; y++)
-        for (var x = 0; x < width; x++)
-        {
-            var inside = shape switch
+            for (var x = 0; x < width; x++)
             {
-                "circle" => Math.Pow(x - cx, 2) + Math.Pow(y - cy, 2) <= Math.Pow(size / 2, 2),
-                "square" => Math.Abs(x - cx) <= size / 2 && Math.Abs(y - cy) <= size / 2,
-                "triangle" => y >= cy - size / 2 && y <= cy + size / 2 && Math.Abs(x - cx) <= (y - (cy - size / 2)) * 0.577,
-                _ => throw new ArgumentOutOfRangeException(nameof(shape)),
-            };
-            var c = inside ? fill : background;
-            var i = (y * width + x) * 3;
-            pixels[i] = c.R;
-            pixels[i + 1] = c.G;
-            pixels[i + 2] = c.B;
-        }
+                var inside = shape switch
+                {
+                    "circle" => Math.Pow(x - cx, 2) + Math.Pow(y - cy, 2) <= Math.Pow(size / 2, 2),
+                    "square" => Math.Abs(x - cx) <= size / 2 && Math.Abs(y - cy) <= size / 2,
+                    "triangle" => y >= cy - size / 2 && y <= cy + size / 2 && Math.Abs(x - cx) <= (y - (cy - size / 2)) * 0.577,
+                    _ => throw new ArgumentOutOfRangeException(nameof(shape)),
+                };
+                var c = inside ? fill : background;
+                var i = (y * width + x) * 3;
+                pixels[i] = c.R;
+                pixels[i + 1] = c.G;
+                pixels[i + 2] = c.B;
+            }
         return new RgbImage(width, height, pixels);
     }
 

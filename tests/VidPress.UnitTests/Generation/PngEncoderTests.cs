@@ -1,5 +1,5 @@
-using VidPress.Core.Media;
 using VidPress.Core.Generation;
+using VidPress.Core.Media;
 
 namespace VidPress.UnitTests.Generation;
 

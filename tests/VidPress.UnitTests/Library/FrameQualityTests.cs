@@ -51,20 +51,20 @@ public sealed class FrameQualityTests
     {
         var pixels = new byte[width * height * 3];
         for (var y = 0; y < height; y++)
-        for (var x = 0; x < width; x++)
-        {
-            double value;
-            if (blurRadius == 0) value = ((x / cell + y / cell) % 2) * 255;
-            else
+            for (var x = 0; x < width; x++)
             {
-                // Smooth version: product of two triangle-ish waves, no hard edges.
-                var fx = Math.Sin(Math.PI * x / cell);
-                var fy = Math.Sin(Math.PI * y / cell);
-                value = 127.5 + 127.5 * Math.Clamp(fx * fy * cell / (2.0 * blurRadius), -1, 1);
+                double value;
+                if (blurRadius == 0) value = ((x / cell + y / cell) % 2) * 255;
+                else
+                {
+                    // Smooth version: product of two triangle-ish waves, no hard edges.
+                    var fx = Math.Sin(Math.PI * x / cell);
+                    var fy = Math.Sin(Math.PI * y / cell);
+                    value = 127.5 + 127.5 * Math.Clamp(fx * fy * cell / (2.0 * blurRadius), -1, 1);
+                }
+                var i = (y * width + x) * 3;
+                pixels[i] = pixels[i + 1] = pixels[i + 2] = (byte)Math.Round(value);
             }
-            var i = (y * width + x) * 3;
-            pixels[i] = pixels[i + 1] = pixels[i + 2] = (byte)Math.Round(value);
-        }
         return new RgbImage(width, height, pixels);
     }
 }
