@@ -680,7 +680,8 @@ public sealed class Soak(SoakOptions options)
             var mine = deliveries.Where(d => d.VideoId == id).ToList();
             var accepted = mine.Where(d => d.Answer == 204).ToList();
             var ids = accepted.Where(d => d.Type == "video.succeeded").Select(d => d.WebhookId).Distinct().ToList();
-            var expectedId = $"msg_{id:N}_video_succeeded";
+            // One event per run's outcome: the run that succeeded is the video's last (its fencing token).
+            var expectedId = $"msg_{id:N}_video_succeeded_run{row.Attempt}";
             if (ids is not [var only] || only != expectedId || mine.Any(d => d.Type != "video.succeeded"))
                 hookProblems.Add($"#{video.Index} {id}: accepted ids [{string.Join(", ", ids)}], " +
                     $"types [{string.Join(", ", mine.Select(d => d.Type).Distinct())}]");

@@ -173,11 +173,12 @@ public sealed class VideoJob(
         {
             await EnterAsync(video, VideoStage.Narration, 12, cancellationToken);
             var narrationKey = StorageKeys.Narration(video.TenantId, video.Id);
-            video.Narration = await narrator.NarrateAsync(video.Script, narrationKey, cancellationToken);
+            var speech = RunScratchPurpose(video, "tts");
+            video.Narration = await narrator.NarrateAsync(video.Script, narrationKey, cancellationToken, speech);
             // The script was fitted by an estimate; the voice itself must keep to the target too (within its tolerance).
             if (scriptWriter.Shorten(video.Script, video.Narration,
                 scriptWriter.TargetSeconds(request.TargetDurationSeconds, request.Script is { Count: > 0 })) is { } shorter)
-                (video.Script, video.Narration) = (shorter, await narrator.NarrateAsync(shorter, narrationKey, cancellationToken));
+                (video.Script, video.Narration) = (shorter, await narrator.NarrateAsync(shorter, narrationKey, cancellationToken, speech));
         }
         if (video.Candidates is null)
         {
@@ -300,21 +301,28 @@ public sealed class VideoJob(
     /// Scratch named after the video and run, so leftovers of killed runs are found and removed, and
     /// their ffmpeg processes can be told apart.
     /// </summary>
-    private ScratchFolder CreateRenderScratch(Video video)
+    private ScratchFolder CreateRenderScratch(Video video) => storage.CreateScratch(RunScratchPurpose(video, "render"));
+
+    /// <summary>
+    /// The name of this run's scratch folders for <paramref name="purpose"/> ("purpose-video-run-…"); the folders of
+    /// the same purpose that earlier runs of the video left (a worker killed mid-stage) are removed first.
+    /// </summary>
+    private string RunScratchPurpose(Video video, string purpose)
     {
-        var scratch = storage.CreateScratch($"render-{video.Id:N}-{_token}");
-        var prefix = $"render-{video.Id:N}-";
-        foreach (var folder in Directory.EnumerateDirectories(Path.GetDirectoryName(scratch.Path)!, prefix + "*"))
-        {
-            var rest = Path.GetFileName(folder)[prefix.Length..];
-            var dash = rest.IndexOf('-');
-            if (dash > 0 && int.TryParse(rest[..dash], out var token) && token < _token)
+        var prefix = $"{purpose}-{video.Id:N}-";
+        var root = storage.ScratchRoot;
+        if (Directory.Exists(root))
+            foreach (var folder in Directory.EnumerateDirectories(root, prefix + "*"))
             {
-                try { Directory.Delete(folder, recursive: true); }
-                catch (IOException e) { logger.LogDebug(e, "Could not remove the scratch of an earlier run: {Folder}", folder); }
+                var rest = Path.GetFileName(folder)[prefix.Length..];
+                var dash = rest.IndexOf('-');
+                if (dash > 0 && int.TryParse(rest[..dash], out var token) && token < _token)
+                {
+                    try { Directory.Delete(folder, recursive: true); }
+                    catch (IOException e) { logger.LogDebug(e, "Could not remove the scratch of an earlier run: {Folder}", folder); }
+                }
             }
-        }
-        return scratch;
+        return prefix + _token.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task<IReadOnlyList<(VideoFormat Format, RenderedVideo Rendered)>> RenderAsync(Video video, ScratchFolder scratch, CancellationToken cancellationToken)

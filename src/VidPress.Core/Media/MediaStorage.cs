@@ -53,6 +53,8 @@ public interface IMediaStorage
     Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken = default);
     /// <summary>A scratch folder for one piece of work, deleted when disposed.</summary>
     ScratchFolder CreateScratch(string purpose);
+    /// <summary>The local folder every scratch folder is made in.</summary>
+    string ScratchRoot { get; }
 }
 
 public sealed class ScratchFolder : IDisposable
@@ -127,7 +129,8 @@ public sealed class LocalDiskStorage(IOptions<StorageOptions> options) : IMediaS
         return Task.CompletedTask;
     }
 
-    public ScratchFolder CreateScratch(string purpose) => new(Path.Combine(_root, "scratch"), purpose);
+    public ScratchFolder CreateScratch(string purpose) => new(ScratchRoot, purpose);
+    public string ScratchRoot => Path.Combine(_root, "scratch");
 
     private string Resolve(string key)
     {

@@ -147,7 +147,8 @@ public sealed class S3MediaStorage : IMediaStorage, IDisposable
         if (Directory.Exists(cachedFolder)) Directory.Delete(cachedFolder, recursive: true);
     }
 
-    public ScratchFolder CreateScratch(string purpose) => new(Path.Combine(_root, "scratch"), purpose);
+    public ScratchFolder CreateScratch(string purpose) => new(ScratchRoot, purpose);
+    public string ScratchRoot => Path.Combine(_root, "scratch");
 
     public void Dispose() => _s3.Dispose();
 

@@ -28,7 +28,8 @@ public sealed class NarrationOptions
 public interface ISpeechSynthesizer
 {
     string VoiceFor(string language);
-    Task<WaveFile> SpeakAsync(string text, string language, CancellationToken cancellationToken);
+    /// <param name="scratchPurpose">Names the scratch folder the speech is made in, so a run's leftovers can be told apart.</param>
+    Task<WaveFile> SpeakAsync(string text, string language, string scratchPurpose, CancellationToken cancellationToken);
 }
 
 public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IMediaStorage storage) : ISpeechSynthesizer
@@ -38,9 +39,9 @@ public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IMedia
     public string VoiceFor(string language) =>
         _options.Voices.TryGetValue(language, out var voice) ? voice : throw new VideoInputException($"No narration voice for language '{language}'.");
 
-    public async Task<WaveFile> SpeakAsync(string text, string language, CancellationToken cancellationToken)
+    public async Task<WaveFile> SpeakAsync(string text, string language, string scratchPurpose, CancellationToken cancellationToken)
     {
-        using var scratch = storage.CreateScratch("tts");
+        using var scratch = storage.CreateScratch(scratchPurpose);
         // The text goes through a file, never the command line, so it can't be read as an option.
         var textFile = scratch.File("sentence.txt");
         var waveFile = scratch.File("sentence.wav");
@@ -70,7 +71,9 @@ public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage stora
 {
     private readonly NarrationOptions _options = options.Value;
 
-    public async Task<NarrationDocument> NarrateAsync(ScriptDocument script, string audioKey, CancellationToken cancellationToken)
+    /// <param name="scratchPurpose">The scratch folders' name: a video job names them after the video and its run, and removes an earlier
+    /// run's that a killed worker left.</param>
+    public async Task<NarrationDocument> NarrateAsync(ScriptDocument script, string audioKey, CancellationToken cancellationToken, string scratchPurpose = "tts")
     {
         // Sentences are spoken independently, so they are synthesised side by side and joined in order.
         var parts = new WaveFile[script.Sentences.Count];
@@ -80,7 +83,7 @@ public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage stora
             CancellationToken = cancellationToken,
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, parts.Length), parallel, async (i, token) =>
-            parts[i] = (await synthesizer.SpeakAsync(script.Sentences[i].Text, script.Language, token)).TrimSilence());
+            parts[i] = (await synthesizer.SpeakAsync(script.Sentences[i].Text, script.Language, scratchPurpose, token)).TrimSilence());
         for (var i = 0; i < parts.Length; i++)
             if (parts[i].Pcm.Length == 0) throw new VideoInputException($"Sentence {script.Sentences[i].Index + 1} produced no speech.");
         var (wave, spans) = Join(parts);
