@@ -78,7 +78,7 @@ public sealed class VideoLifecycle(VidPressDbContext db, IDbContextFactory<VidPr
             .SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Whether the locked video may take an edited timeline now.</summary>
-    public static bool IsEditable(Video video) => VideoRules.Editable.Compile()(video);
+    public static bool IsEditable(Video video) => VideoRules.IsEditable(video);
 
     /// <summary>Re-queues a locked video (see <see cref="LockAsync"/>) for a render of <paramref name="timeline"/>; saved with the caller's SaveChanges.</summary>
     public bool RequeueForEdit(Video locked, TimelineDocument timeline) => VideoRules.Edit(timeline, clock.GetUtcNow()).TryApply(locked);

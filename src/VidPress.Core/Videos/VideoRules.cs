@@ -73,6 +73,11 @@ public static class VideoRules
     public static readonly Expression<Func<Video, bool>> Editable =
         v => v.Timeline != null && v.Status != VideoStatus.Queued && v.Status != VideoStatus.Running;
 
+    private static readonly Func<Video, bool> EditableNow = Editable.Compile();
+
+    /// <summary><see cref="Editable"/> for a video in memory (compiled once).</summary>
+    public static bool IsEditable(Video video) => EditableNow(video);
+
     /// <summary>
     /// Timeline edit: the edited timeline replaces the old one, the outputs are dropped and only the render runs again.
     /// An edit while the last outcome's webhook is still being handed over is allowed: that webhook finds the video
