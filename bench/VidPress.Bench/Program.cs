@@ -154,14 +154,14 @@ try
             }
         }
         var warmUp = Enumerable.Range(0, 20).Select(_ => Sample()).ToList();
-        var defaults = new LibraryOptions();
+        var defaults = new ShotSearchOptions();
         // VIDPRESS_BENCH_EXACT_MAX tries another Library:ExactSearchMaxKeyframes than the default.
         if (Environment.GetEnvironmentVariable("VIDPRESS_BENCH_EXACT_MAX") is { } exactMaxSetting) defaults.ExactSearchMaxKeyframes = int.Parse(exactMaxSetting);
         foreach (var (label, exactMax) in new[] { ("service", defaults.ExactSearchMaxKeyframes), ("graph only", 0) })
         foreach (var ef in new[] { 40, 100, 200 })
         {
             if (exactMax == 0 && n / tenants > defaults.ExactSearchMaxKeyframes) break; // the service already used the graph
-            var libraryOptions = Microsoft.Extensions.Options.Options.Create(new LibraryOptions { EfSearch = ef, ExactSearchMaxKeyframes = exactMax });
+            var libraryOptions = Microsoft.Extensions.Options.Options.Create(new ShotSearchOptions { EfSearch = ef, ExactSearchMaxKeyframes = exactMax });
             // One per process, as the service registers it: the tenant's size is counted once a minute, not per search.
             var sizes = new TenantLibrarySizes(TimeProvider.System);
             async Task<IReadOnlyList<KeyframeHit>> SearchAsync(float[] q)

@@ -1,9 +1,7 @@
 using Hangfire;
 using Hangfire.PostgreSql;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using VidPress.Core.Articles;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
@@ -16,97 +14,40 @@ using VidPress.Core.Narration;
 using VidPress.Core.Network;
 using VidPress.Core.Rendering;
 using VidPress.Core.Script;
+using VidPress.Core.Tenants;
 using VidPress.Core.Timeline;
+using VidPress.Core.Videos;
 
 namespace VidPress.Core;
 
 public static class VidPressServices
 {
-    public const string ConnectionStringName = "VidPress";
-    public const string MigrationsAssembly = "VidPress.Migrations";
+    public const string ConnectionStringName = DataServiceCollectionExtensions.ConnectionStringName;
+    public const string MigrationsAssembly = DataServiceCollectionExtensions.MigrationsAssembly;
 
-    /// <summary>Everything the pipeline needs, for the API host and the worker host alike.</summary>
+    /// <summary>
+    /// Everything the pipeline needs, for the API host and the worker host alike: each folder registers its own
+    /// services and options (validated at start-up) in its <c>AddX()</c>.
+    /// </summary>
     public static IServiceCollection AddVidPressPipeline(this IServiceCollection services, IConfiguration configuration)
     {
-        // Settings are read when the container builds, not now, so hosts and tests can still change them.
-        services.AddDbContextFactory<VidPressDbContext>((sp, o) => o.UseNpgsql(ConnectionString(sp.GetRequiredService<IConfiguration>()), npgsql =>
-        {
-            npgsql.UseVector();
-            npgsql.MigrationsAssembly(MigrationsAssembly);
-            npgsql.EnableRetryOnFailure(3);
-        }), ServiceLifetime.Scoped);
         services.AddSingleton(TimeProvider.System);
-
-        services.AddOptions<NetworkOptions>().BindConfiguration("Network");
-        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
-        services.AddOptions<MediaOptions>().BindConfiguration("Media");
-        services.AddOptions<ScriptOptions>().BindConfiguration("Script");
-        services.AddOptions<NarrationOptions>().BindConfiguration("Narration");
-        services.AddOptions<LibraryOptions>().BindConfiguration("Library")
-            .Validate(o => o.MaxMusicSeconds is > 1 and <= LibraryOptions.MaxMusicSecondsCeiling,
-                $"Library:MaxMusicSeconds must be more than 1 and at most {LibraryOptions.MaxMusicSecondsCeiling} seconds.")
-            .ValidateOnStart();
-        services.AddOptions<TimelineOptions>().BindConfiguration("Timeline");
-        services.AddOptions<RenderingOptions>().BindConfiguration("Rendering")
-            .Validate(o => RenderingOptions.AacCoders.Contains(o.AacCoder), $"Rendering:AacCoder must be one of ffmpeg's AAC coders: {string.Join(", ", RenderingOptions.AacCoders)}.")
-            .ValidateOnStart();
-        services.AddOptions<WebhookOptions>().BindConfiguration("Webhooks")
-            .Validate(o => WebhookOptions.IsValidSecret(o.Secret),
-                "Webhooks:Secret must be set to \"whsec_\" + base64 of 24 to 64 random bytes, the same on the API and every worker " +
-                "(for example: echo whsec_$(head -c 32 /dev/urandom | base64)).")
-            .ValidateOnStart();
-        // Webhook bodies carry signed download links and the API checks them: without the key neither works.
-        services.AddOptions<DownloadOptions>().BindConfiguration("Downloads")
-            .Validate(o => o.SigningKey is { Length: >= DownloadOptions.MinimumKeyLength },
-                $"Downloads:SigningKey must be set to a secret of at least {DownloadOptions.MinimumKeyLength} characters.")
-            .ValidateOnStart();
-        services.AddOptions<JobOptions>().BindConfiguration("Jobs");
-
-        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
-        // Both through the same guard; webhooks do not follow redirects (see OutboundHttp.WebhookClientName).
-        foreach (var (name, followRedirects) in new[] { (OutboundHttp.ClientName, true), (OutboundHttp.WebhookClientName, false) })
-            services.AddHttpClient(name)
-                .ConfigurePrimaryHttpMessageHandler(sp => OutboundHttp.CreateHandler(
-                    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NetworkOptions>>().Value, sp.GetRequiredService<IHostResolver>(), followRedirects))
-                .ConfigureHttpClient(c => c.DefaultRequestHeaders.UserAgent.ParseAdd("VidPress/1.0"));
-
-        // Bounded local disk on every host that runs: dead runs' scratch folders, unused S3 copies.
-        services.AddHostedService<LocalFilesSweeper>();
-        services.AddSingleton<IMediaStorage>(sp =>
-            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value.Kind == StorageKind.S3
-                ? ActivatorUtilities.CreateInstance<S3MediaStorage>(sp)
-                : ActivatorUtilities.CreateInstance<LocalDiskStorage>(sp));
-        services.AddSingleton<MediaProbe>();
-        services.AddSingleton(sp =>
-        {
-            var media = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value;
-            return new FrameDecoder(media.FfmpegPath, allowedFormats: media.AllowedFormats, maxPixels: media.MaxPixels);
-        });
-        services.AddClip(configuration);
-
-        services.AddScoped<ArticleReader>();
-        services.AddSingleton<ScriptWriter>();
-        services.AddSingleton<ISpeechSynthesizer, EspeakSynthesizer>();
-        services.AddSingleton<Narrator>();
-        services.AddSingleton<TenantLibrarySizes>();
-        services.AddScoped<ShotSearch>();
-        services.AddScoped<LibraryIngest>();
-        services.AddScoped<MusicLibrary>();
-        services.AddSingleton<SceneDetector>();
-        services.AddSingleton<ShotThumbnails>();
-        services.AddSingleton<TimelineBuilder>();
-        services.AddSingleton<Soundtrack>();
-        services.AddSingleton<VideoRenderer>();
-        services.AddSingleton<DownloadLinks>();
-        services.AddScoped<WebhookSender>();
-        services.AddScoped<Tenants.TenantAdmin>();
-        services.AddScoped<Videos.VideoLifecycle>();
-        services.AddScoped<VideoJob>();
-        services.AddScoped<WebhookJob>();
-        services.AddScoped<AssetIngestJob>();
-        services.AddStillGeneration(configuration);
-        services.AddScoped<StillGenerationJob>();
-        return services;
+        return services
+            .AddData()
+            .AddNetwork()
+            .AddMedia()
+            .AddEmbeddings(configuration)
+            .AddArticles()
+            .AddScript()
+            .AddNarration()
+            .AddLibrary()
+            .AddTimeline()
+            .AddGeneration(configuration)
+            .AddRendering()
+            .AddDelivery()
+            .AddTenants()
+            .AddVideos()
+            .AddJobs();
     }
 
     private static PostgreSqlStorageOptions HangfireStorageOptions(IConfiguration configuration) => new()
@@ -126,10 +67,6 @@ public static class VidPressServices
         DistributedLockTimeout = TimeSpan.FromSeconds(configuration.GetValue("Jobs:DistributedLockTimeoutSeconds", 60)),
     };
 
-    private static string ConnectionString(IConfiguration configuration) =>
-        configuration.GetConnectionString(ConnectionStringName)
-        ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not set.");
-
     /// <summary>Hangfire on PostgreSQL. <paramref name="queues"/> null means this process only enqueues.</summary>
     public static IServiceCollection AddVidPressJobs(this IServiceCollection services, IConfiguration configuration, string[]? queues, int workerCount)
     {
@@ -138,7 +75,7 @@ public static class VidPressServices
         services.AddSingleton<JobStorage>(sp =>
         {
             var options = HangfireStorageOptions(sp.GetRequiredService<IConfiguration>());
-            return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(ConnectionString(sp.GetRequiredService<IConfiguration>()), options), options);
+            return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(DataServiceCollectionExtensions.ConnectionString(sp.GetRequiredService<IConfiguration>()), options), options);
         });
         // Likewise the activator: the process-wide one builds jobs from whichever host configured Hangfire last.
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));

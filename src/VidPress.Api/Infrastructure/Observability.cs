@@ -7,6 +7,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using VidPress.Core;
 using VidPress.Core.Data;
 using VidPress.Core.Jobs;
 
@@ -26,7 +27,7 @@ public static class Observability
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
         services.AddSingleton<VideoStateGauge>();
 
-        services.AddOptions<ToolHealthOptions>().BindConfiguration("Health");
+        services.AddValidatedOptions<ToolHealthOptions>(ToolHealthOptions.SectionName);
         // Singletons: each keeps its tool's last answer for Health:CacheFor (a check added by type alone is built per request).
         services.AddSingleton<FfmpegHealthCheck>();
         services.AddSingleton<EspeakHealthCheck>();

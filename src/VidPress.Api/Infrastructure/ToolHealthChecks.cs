@@ -6,13 +6,6 @@ using VidPress.Core.Narration;
 
 namespace VidPress.Api.Infrastructure;
 
-public sealed class ToolHealthOptions
-{
-    /// <summary>How long a tool's answer is trusted: the tools are processes, and a scrape every few seconds should not fork them.</summary>
-    public TimeSpan CacheFor { get; set; } = TimeSpan.FromMinutes(1);
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-}
-
 /// <summary>
 /// Runs "TOOL -version"-style commands and remembers the answer for a while. The answer lives in the instance,
 /// so the checks are singletons (<see cref="Observability.AddVidPressObservability"/> registers them): health

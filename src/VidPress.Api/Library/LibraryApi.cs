@@ -69,7 +69,7 @@ public static class LibraryApi
 
     private static async Task<Results<Accepted<AssetResponse>, Ok<AssetResponse>, ProblemHttpResult>> UploadAsync(
         HttpRequest request, VidPressDbContext db, IMediaStorage storage, MediaProbe probe, IBackgroundJobClient jobs,
-        TenantContext tenant, TimeProvider clock, IOptions<LibraryOptions> options, ILogger<AssetUpload> logger, CancellationToken ct)
+        TenantContext tenant, TimeProvider clock, IOptions<LibraryUploadOptions> options, ILogger<AssetUpload> logger, CancellationToken ct)
     {
         var maxBytes = options.Value.MaxUploadBytes;
         if (!Idempotency.TryReadKey(request, out var idempotencyKey, out var badKey)) return badKey;

@@ -9,12 +9,6 @@ using VidPress.Core.Tenants;
 
 namespace VidPress.Api.Security;
 
-public sealed class AuthOptions
-{
-    /// <summary>False lets requests without a key act for the default tenant (single-newsroom installs, never the internet).</summary>
-    public bool Required { get; set; } = true;
-}
-
 public static class ApiKeyClaims
 {
     public const string Scheme = "ApiKey";

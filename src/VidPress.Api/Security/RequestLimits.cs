@@ -5,14 +5,6 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace VidPress.Api.Security;
 
-public sealed class LimitOptions
-{
-    /// <summary>Requests per minute for a tenant without its own limit, and per client address without a key.</summary>
-    public int RequestsPerMinute { get; set; } = 600;
-    /// <summary>The largest body of a JSON endpoint; uploads have their own limit (Library:MaxUploadBytes).</summary>
-    public long MaxJsonBodyBytes { get; set; } = 1024 * 1024;
-}
-
 /// <summary>Endpoint metadata: the endpoint reads a large body itself and enforces its own limit.</summary>
 public sealed class OwnsBodyLimit;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using VidPress.Core;
 using VidPress.Core.Tenants;
 
 namespace VidPress.Api.Security;
@@ -9,8 +10,8 @@ public static class SecurityExtensions
     public static WebApplicationBuilder AddVidPressSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().BindConfiguration("Auth");
-        services.AddOptions<LimitOptions>().BindConfiguration("Limits");
+        services.AddValidatedOptions<AuthOptions>(AuthOptions.SectionName);
+        services.AddValidatedOptions<LimitOptions>(LimitOptions.SectionName);
         services.AddHttpContextAccessor();
         services.AddAuthentication(ApiKeyClaims.Scheme).AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyClaims.Scheme, null);
         // Every endpoint needs a key unless it says otherwise (health, signed downloads); static files,

@@ -126,8 +126,6 @@ public sealed record VideoRequest
     public IReadOnlyList<CallerSentence>? Script { get; init; }
 }
 
-public enum AssetKind { Video, Image }
-
 public enum AssetStatus { Ingesting, Ready, Failed }
 
 /// <summary>A file in the newsroom's media library: a clip or a still.</summary>

@@ -6,16 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace VidPress.Core.Delivery;
 
-public sealed class DownloadOptions
-{
-    /// <summary>Server key the download links are signed with. The API and every worker need the same one.</summary>
-    public string? SigningKey { get; set; }
-    /// <summary>How long a link handed out in a webhook or a video response keeps working.</summary>
-    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(24);
-
-    public const int MinimumKeyLength = 32;
-}
-
 /// <summary>
 /// Signed links to a video's MP4 that work without an API key until they expire: a CMS can hand the link
 /// from the webhook to a transcoder or a player without sharing its key. The signature is

@@ -10,31 +10,6 @@ using VidPress.Core.Network;
 
 namespace VidPress.Core.Delivery;
 
-public sealed class WebhookOptions
-{
-    /// <summary>
-    /// The service-wide signing secret in Standard Webhooks form ("whsec_" + base64 of 24 to 64 random bytes), for
-    /// tenants without their own. Required, with no default: a default would be a key anyone can read here.
-    /// </summary>
-    public string? Secret { get; set; }
-
-    /// <summary>Whether <paramref name="secret"/> is "whsec_" (optional) and base64 of 24 to 64 bytes, as Standard Webhooks asks.</summary>
-    public static bool IsValidSecret(string? secret)
-    {
-        if (string.IsNullOrWhiteSpace(secret)) return false;
-        var encoded = secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret;
-        var buffer = new byte[encoded.Length];
-        return Convert.TryFromBase64String(encoded, buffer, out var length) && length is >= 24 and <= 64;
-    }
-    /// <summary>Base address used to build links in webhook bodies (the API's public URL).</summary>
-    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
-    /// <summary>Seconds to wait before each retry of a failed delivery; null or empty means <see cref="WebhookRetry.DefaultDelaysSeconds"/>.</summary>
-    /// <remarks>Null rather than a default array: the configuration binder appends to an array it finds filled.</remarks>
-    public int[]? RetryDelaysSeconds { get; set; }
-    /// <summary>Each delay is scaled by a random factor in [1 - jitter, 1 + jitter].</summary>
-    public double RetryJitter { get; set; } = 0.2;
-}
-
 /// <summary>
 /// What one delivery attempt came to. <see cref="Attempt"/> is 0 when there was nothing to send;
 /// <see cref="AlreadyMade"/> says the attempt asked for had been made before (by a duplicate job, or by this

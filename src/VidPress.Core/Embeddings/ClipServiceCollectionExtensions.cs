@@ -14,7 +14,7 @@ public static class ClipServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddClip(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ClipOptions>().Bind(configuration.GetSection(ClipOptions.SectionName));
+        services.AddValidatedOptions<ClipOptions>(configuration, ClipOptions.SectionName);
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<ClipOptions>>().Value;

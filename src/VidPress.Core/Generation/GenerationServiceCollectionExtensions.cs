@@ -12,13 +12,10 @@ public static class GenerationServiceCollectionExtensions
     /// <see cref="StillGenerator"/> for the process; the container disposes it, and with it the ONNX sessions, with the host.
     /// The models load on first resolution, so a host that never generates pays nothing.
     /// </summary>
-    public static IServiceCollection AddStillGeneration(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddGeneration(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<GenerationOptions>()
-            .Bind(configuration.GetSection(GenerationOptions.SectionName))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ModelPath), "Generation:ModelPath is required")
-            .Validate(o => o.Steps > 0, "Generation:Steps must be positive");
+        services.AddValidatedOptions<GenerationOptions>(configuration, GenerationOptions.SectionName);
         // The tokenizer is not taken from the container: a registered IPromptTokenizer may belong to the
         // embedding CLIP, whose vocabulary need not be the diffusion model's, so the generator loads the one in its own folder.
         services.AddSingleton(sp =>

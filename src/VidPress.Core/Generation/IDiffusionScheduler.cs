@@ -23,10 +23,20 @@ public interface IDiffusionScheduler
 public static class DiffusionSchedulers
 {
     /// <summary>Creates the scheduler named in <see cref="GenerationOptions.Scheduler"/> from a model's scheduler_config.json values.</summary>
-    public static IDiffusionScheduler Create(string name, SchedulerConfig config) => name.Trim().ToLowerInvariant() switch
+    public static IDiffusionScheduler Create(string name, SchedulerConfig config) => Normalise(name) switch
     {
-        "euler" or "euler-discrete" or "eulerdiscretescheduler" => new EulerDiscreteScheduler(config),
-        "lcm" or "lcmscheduler" => new LcmScheduler(config),
+        "euler" => new EulerDiscreteScheduler(config),
+        "lcm" => new LcmScheduler(config),
         _ => throw new NotSupportedException($"scheduler '{name}' is not supported (euler, lcm)"),
+    };
+
+    /// <summary>Whether <see cref="Create"/> knows the scheduler <paramref name="name"/>.</summary>
+    public static bool IsKnown(string? name) => Normalise(name) is not null;
+
+    private static string? Normalise(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "euler" or "euler-discrete" or "eulerdiscretescheduler" => "euler",
+        "lcm" or "lcmscheduler" => "lcm",
+        _ => null,
     };
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VidPress.Core.Data;
 using VidPress.Core.Generation;
+using VidPress.Core.Library;
 using VidPress.Core.Media;
 using VidPress.Core.Timeline;
 using VidPress.Core.Videos;

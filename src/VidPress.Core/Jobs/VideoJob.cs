@@ -176,7 +176,7 @@ public sealed class VideoJob(
             var speech = RunScratchPurpose(video, "tts");
             video.Narration = await narrator.NarrateAsync(video.Script, narrationKey, cancellationToken, speech);
             // The script was fitted by an estimate; the voice itself must keep to the target too (within its tolerance).
-            if (scriptWriter.Shorten(video.Script, video.Narration,
+            if (narrator.Shorten(video.Script, video.Narration,
                 scriptWriter.TargetSeconds(request.TargetDurationSeconds, request.Script is { Count: > 0 })) is { } shorter)
                 (video.Script, video.Narration) = (shorter, await narrator.NarrateAsync(shorter, narrationKey, cancellationToken, speech));
         }

@@ -81,16 +81,3 @@ public sealed record FrameQuality(double Sharpness, double Brightness, double Co
     public bool IsUsable(QualityThresholds thresholds) =>
         Brightness >= thresholds.MinBrightness && Contrast >= thresholds.MinContrast && Sharpness >= thresholds.MinSharpness;
 }
-
-public sealed class QualityThresholds
-{
-    /// <summary>Mean luma below this is a black frame (fades, lens cap, slates).</summary>
-    public double MinBrightness { get; set; } = 0.06;
-    /// <summary>Luma spread below this is a blank frame: one colour, nothing to see.</summary>
-    public double MinContrast { get; set; } = 0.02;
-    /// <summary>
-    /// Laplacian variance (0–255 luma, 320 px analysis width) below this is a blur. Low on purpose: a clean
-    /// graphic with a few hard edges scores tens, a badly out-of-focus frame scores under one.
-    /// </summary>
-    public double MinSharpness { get; set; } = 2.0;
-}

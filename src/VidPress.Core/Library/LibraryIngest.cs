@@ -9,58 +9,6 @@ using VidPress.Core.Media;
 
 namespace VidPress.Core.Library;
 
-public sealed class LibraryOptions
-{
-    /// <summary>A long shot gets a keyframe every this many seconds; a short one gets one in its middle.</summary>
-    public double KeyframeIntervalSeconds { get; set; } = 2.0;
-    public long MaxUploadBytes { get; set; } = 2L * 1024 * 1024 * 1024;
-    /// <summary>
-    /// The longest music bed accepted, in seconds (1 s to 3 h): its sound is decoded whole, as mono float PCM at
-    /// 22,050 Hz (~5 MB a minute), for the beat tracker at upload.
-    /// </summary>
-    public double MaxMusicSeconds { get; set; } = 15 * 60;
-    public const double MaxMusicSecondsCeiling = 3 * 60 * 60;
-    /// <summary>Scene score (0–1) above which a frame always starts a new shot.</summary>
-    public double SceneThreshold { get; set; } = 0.3;
-    /// <summary>A lower score that still starts a shot when it is <see cref="ScenePeakRatio"/> times its neighbours' mean.</summary>
-    public double ScenePeakMinScore { get; set; } = 0.08;
-    public double ScenePeakRatio { get; set; } = 4;
-    public double MinShotSeconds { get; set; } = 1.0;
-    /// <summary>Keyframes decoded and embedded together: bounds memory (a 640-px candidate is ~0.7 MB as RGB) while batching CLIP.</summary>
-    public int KeyframeBatchSize { get; set; } = 16;
-    /// <summary>
-    /// The scene pass also keeps one frame per this many seconds (the first of each slot) as a candidate keyframe;
-    /// a keyframe is the candidate nearest to its planned time, so at most half this off.
-    /// </summary>
-    public double KeyframeCandidateSeconds { get; set; } = 0.5;
-    /// <summary>Candidates are kept at most this wide: CLIP sees 224 px, thumbnails are 320, quality is measured at 320.</summary>
-    public int KeyframeCandidateWidth { get; set; } = 640;
-    public int ThumbnailWidth { get; set; } = 320;
-    /// <summary>
-    /// Decoder threads for the scene pass (ffmpeg's <c>-threads</c> on the input). H.264 decodes frames in parallel,
-    /// and more threads than cores keep the cores busy while one frame waits for its references: 8 decodes 720p
-    /// ~10 % faster than ffmpeg's automatic choice on two cores (docs/benchmarks.md). 0 leaves it to ffmpeg.
-    /// </summary>
-    public int DecodeThreads { get; set; } = 8;
-    /// <summary>
-    /// How long one ffmpeg run of an ingest may take. The scene pass, which decodes the whole file, gets this plus the
-    /// footage's own duration (<see cref="SceneDetector.TimeoutFor"/>): uploads of hours are accepted, and 4K decodes
-    /// at a few times realtime on two cores.
-    /// </summary>
-    public TimeSpan IngestToolTimeout { get; set; } = TimeSpan.FromMinutes(10);
-    public QualityThresholds Quality { get; set; } = new();
-    /// <summary>HNSW candidate list size per query: recall against latency (see docs/benchmarks.md).</summary>
-    public int EfSearch { get; set; } = 200;
-    /// <summary>
-    /// A tenant with at most this many keyframes is searched exactly (every one of its keyframes compared, found
-    /// through the tenant index) instead of through the HNSW graph, whose post-filtered search loses recall when
-    /// the tenant owns a small share of the graph. 0 always uses the graph.
-    /// </summary>
-    public int ExactSearchMaxKeyframes { get; set; } = 10_000;
-    /// <summary>How many graph tuples pgvector's iterative scan may visit before giving up (pgvector's default is 20,000).</summary>
-    public int HnswMaxScanTuples { get; set; } = 40_000;
-}
-
 /// <summary>
 /// Makes an uploaded asset searchable: shots from ffmpeg's scene scores, keyframes in each shot, each
 /// keyframe's quality and CLIP embedding, and a thumbnail per shot. Re-running it replaces what an
@@ -73,10 +21,10 @@ public sealed class LibraryIngest(
     FrameDecoder frames,
     SceneDetector scenes,
     ShotThumbnails thumbnails,
-    IOptions<LibraryOptions> options,
+    IOptions<IngestOptions> options,
     ILogger<LibraryIngest> logger)
 {
-    private readonly LibraryOptions _options = options.Value;
+    private readonly IngestOptions _options = options.Value;
 
     public async Task IngestAsync(Guid assetId, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ namespace VidPress.Core.Library;
 /// samples it may produce are counted, never taken from the header.
 /// </summary>
 public sealed class MusicLibrary(
-    VidPressDbContext db, IMediaStorage storage, MediaProbe probe, IOptions<MediaOptions> media, IOptions<LibraryOptions> library, TimeProvider clock)
+    VidPressDbContext db, IMediaStorage storage, MediaProbe probe, IOptions<MediaOptions> media, IOptions<LibraryUploadOptions> library, TimeProvider clock)
 {
     public const int AnalysisSampleRate = 22050;
 

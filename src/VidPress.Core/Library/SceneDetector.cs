@@ -16,14 +16,14 @@ public sealed record SceneScan(IReadOnlyList<SceneScore> Scores, IReadOnlyList<K
 /// metadata filter) in one decoding pass over a downscaled copy: cuts are as visible at 160 px as at 4K. The copy is
 /// scaled by averaging (area), which is cheaper than the default bicubic at this ratio and smooths grain out of the scores.
 /// </summary>
-public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions<LibraryOptions> library)
+public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions<IngestOptions> library)
 {
     private readonly MediaOptions _media = media.Value;
-    private readonly LibraryOptions _library = library.Value;
+    private readonly IngestOptions _library = library.Value;
 
     /// <summary>
     /// Scene scores of every frame and, from the same decoding pass, candidate keyframes: the first frame of every
-    /// <see cref="LibraryOptions.KeyframeCandidateSeconds"/> slot, at most <see cref="LibraryOptions.KeyframeCandidateWidth"/>
+    /// <see cref="IngestOptions.KeyframeCandidateSeconds"/> slot, at most <see cref="IngestOptions.KeyframeCandidateWidth"/>
     /// pixels wide, written as JPEGs into <paramref name="folder"/>. Decoding is what ingest spends its time on, and
     /// keyframes can only be chosen once the cuts are known, so this one pass serves both: the keyframes are then
     /// picked among the candidates (see <see cref="ShotBoundaries.PickCandidates"/>) instead of decoding the file again.
@@ -99,10 +99,10 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
     private string? PixelLimitMessage(string stderr) => MediaProbe.PixelLimitMessage(stderr, _media.MaxPixels);
 
     /// <summary>
-    /// The scene pass's limit: <see cref="LibraryOptions.IngestToolTimeout"/> plus the footage's duration, so a pass
+    /// The scene pass's limit: <see cref="IngestOptions.IngestToolTimeout"/> plus the footage's duration, so a pass
     /// as slow as realtime still finishes (a 3-hour upload would otherwise be killed at 10 minutes, three times over).
     /// </summary>
-    public static TimeSpan TimeoutFor(double durationSeconds, LibraryOptions options) =>
+    public static TimeSpan TimeoutFor(double durationSeconds, IngestOptions options) =>
         options.IngestToolTimeout + TimeSpan.FromSeconds(Math.Max(0, double.IsFinite(durationSeconds) ? durationSeconds : 0));
 
     /// <summary>The scene pass's time base (1/this seconds): microseconds.</summary>

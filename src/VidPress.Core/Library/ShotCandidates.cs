@@ -1,5 +1,3 @@
-using VidPress.Core.Data;
-
 namespace VidPress.Core.Library;
 
 /// <summary>The shots retrieval found for each sentence, best first; persisted so a retried job reuses them.</summary>

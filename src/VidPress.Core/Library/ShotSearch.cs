@@ -29,7 +29,7 @@ public sealed record LibraryHit(
 /// similarity of the text's phrases and the shots' keyframes (pgvector HNSW, cosine), and for the API also by
 /// full-text match of titles, descriptions and tags, fused by reciprocal rank.
 /// </summary>
-public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvider clock, IOptions<LibraryOptions> options, TenantLibrarySizes sizes)
+public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvider clock, IOptions<ShotSearchOptions> options, TenantLibrarySizes sizes)
 {
     /// <summary>How many nearest keyframes to read per phrase before grouping them into shots.</summary>
     private const int KeyframesPerPhrase = 100;
@@ -139,7 +139,7 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
 
     /// <summary>
     /// The <paramref name="count"/> usable keyframes nearest to <paramref name="query"/> that pass the filter.
-    /// A tenant with few keyframes (<see cref="LibraryOptions.ExactSearchMaxKeyframes"/>) is searched exactly: its
+    /// A tenant with few keyframes (<see cref="ShotSearchOptions.ExactSearchMaxKeyframes"/>) is searched exactly: its
     /// rows come through the tenant index and every distance is computed, which is both exact and fast at that
     /// size, where the graph would have to skip the other tenants' neighbours. A larger tenant is searched through
     /// the HNSW index, which is searched before the filter applies, so a plain index scan returns fewer rows than
@@ -228,14 +228,14 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
             .ToListAsync(cancellationToken);
 
     /// <summary>
-    /// Whether the tenant owns at most <see cref="LibraryOptions.ExactSearchMaxKeyframes"/> keyframes (then it is
+    /// Whether the tenant owns at most <see cref="ShotSearchOptions.ExactSearchMaxKeyframes"/> keyframes (then it is
     /// searched exactly).
     /// </summary>
     internal async Task<bool> UsesExactSearchAsync(Guid tenantId, CancellationToken cancellationToken) =>
         await SmallTenantKeyframesAsync(tenantId, cancellationToken) is not null;
 
     /// <summary>
-    /// The tenant's keyframe count when it is at most <see cref="LibraryOptions.ExactSearchMaxKeyframes"/>, null for a
+    /// The tenant's keyframe count when it is at most <see cref="ShotSearchOptions.ExactSearchMaxKeyframes"/>, null for a
     /// larger tenant. Counting stops one past the threshold, so it costs at most that many tenant-index entries, and
     /// the count serves every search of the process for a minute (<see cref="TenantLibrarySizes"/>).
     /// </summary>

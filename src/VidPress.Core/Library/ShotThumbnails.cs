@@ -9,10 +9,10 @@ namespace VidPress.Core.Library;
 /// picture's decoded pixels go to ffmpeg as raw RGB on stdin, a video's candidate keyframes as the JPEGs the scene
 /// pass wrote.
 /// </summary>
-public sealed class ShotThumbnails(IOptions<MediaOptions> media, IOptions<LibraryOptions> library)
+public sealed class ShotThumbnails(IOptions<MediaOptions> media, IOptions<IngestOptions> library)
 {
     private readonly MediaOptions _media = media.Value;
-    private readonly LibraryOptions _library = library.Value;
+    private readonly IngestOptions _library = library.Value;
 
     /// <summary>Writes the thumbnail of a picture (an image asset's one keyframe) into <paramref name="folder"/>.</summary>
     public async Task<string> WriteAsync(RgbImage picture, string folder, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ namespace VidPress.Core.Library;
 
 /// <summary>
 /// How many keyframes each tenant owns, counted up to a cap and remembered for a minute by every search of the
-/// process. It only chooses the search path (exact or graph, <see cref="LibraryOptions.ExactSearchMaxKeyframes"/>)
+/// process. It only chooses the search path (exact or graph, <see cref="ShotSearchOptions.ExactSearchMaxKeyframes"/>)
 /// and how many candidates the exact path reads, so a minute's staleness can cost some speed, never a wrong result.
 /// </summary>
 public sealed class TenantLibrarySizes(TimeProvider clock)

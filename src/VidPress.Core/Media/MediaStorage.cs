@@ -2,42 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace VidPress.Core.Media;
 
-public enum StorageKind { Local, S3 }
-
-public sealed class StorageOptions
-{
-    public StorageKind Kind { get; set; } = StorageKind.Local;
-    /// <summary>
-    /// Folder that holds media files (Local), or the local cache and scratch space beside a bucket (S3);
-    /// relative paths are taken from the working directory.
-    /// </summary>
-    public string Root { get; set; } = "media";
-    public S3StorageOptions S3 { get; set; } = new();
-    /// <summary>
-    /// Scratch folders untouched this long are removed (<see cref="LocalFilesSweeper"/>): those of runs that died
-    /// (a killed worker, a lost machine). Far longer than any ingest or render may take.
-    /// </summary>
-    public TimeSpan ScratchMaxAge { get; set; } = TimeSpan.FromDays(1);
-    /// <summary>With S3, local copies not used this long are dropped from the cache (fetched again when needed).</summary>
-    public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromDays(7);
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
-}
-
-public sealed class S3StorageOptions
-{
-    /// <summary>Endpoint of an S3-compatible service (MinIO, Ceph, R2…); empty means AWS itself, in <see cref="Region"/>.</summary>
-    public string? ServiceUrl { get; set; }
-    public string Region { get; set; } = "us-east-1";
-    public string Bucket { get; set; } = "";
-    /// <summary>Empty means the SDK's usual credential chain (environment, instance role).</summary>
-    public string? AccessKey { get; set; }
-    public string? SecretKey { get; set; }
-    /// <summary>Prepended to every key, so several deployments can share one bucket.</summary>
-    public string Prefix { get; set; } = "";
-    /// <summary>Path-style URLs (endpoint/bucket/key): what MinIO-like services expect.</summary>
-    public bool ForcePathStyle { get; set; } = true;
-}
-
 /// <summary>
 /// Where media files live. Keys are relative, slash-separated and chosen by the service, never by callers.
 /// ffmpeg needs files on disk, so readers ask for a local path.

@@ -4,26 +4,6 @@ using VidPress.Core.Script;
 
 namespace VidPress.Core.Narration;
 
-public sealed class NarrationOptions
-{
-    public string EspeakPath { get; set; } = "espeak-ng";
-    /// <summary>espeak-ng voice per script language.</summary>
-    public Dictionary<string, string> Voices { get; set; } = new() { ["en"] = "en-us", ["zh"] = "cmn" };
-    /// <summary>Words per minute.</summary>
-    public int Rate { get; set; } = 165;
-    public double LeadInSeconds { get; set; } = 0.3;
-    public double PauseSeconds { get; set; } = 0.35;
-    public double TailSeconds { get; set; } = 0.5;
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
-    /// <summary>
-    /// The longest speech one sentence may produce. espeak-ng's file is measured before it is read: more than this
-    /// much audio in its format (22,050 Hz, mono, 16-bit: ~44 KB a second) fails the video as bad input.
-    /// </summary>
-    public double MaxSentenceSeconds { get; set; } = 300;
-    /// <summary>Sentences spoken at once; 0 means one per processor core.</summary>
-    public int Parallelism { get; set; }
-}
-
 /// <summary>Turns one sentence into speech. espeak-ng by default; a cloud voice can take its place.</summary>
 public interface ISpeechSynthesizer
 {
@@ -32,9 +12,10 @@ public interface ISpeechSynthesizer
     Task<WaveFile> SpeakAsync(string text, string language, string scratchPurpose, CancellationToken cancellationToken);
 }
 
-public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IMediaStorage storage) : ISpeechSynthesizer
+public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IOptions<NarrationPaceOptions> pace, IMediaStorage storage) : ISpeechSynthesizer
 {
     private readonly NarrationOptions _options = options.Value;
+    private readonly NarrationPaceOptions _pace = pace.Value;
 
     public string VoiceFor(string language) =>
         _options.Voices.TryGetValue(language, out var voice) ? voice : throw new VideoInputException($"No narration voice for language '{language}'.");
@@ -47,7 +28,7 @@ public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IMedia
         var waveFile = scratch.File("sentence.wav");
         await File.WriteAllTextAsync(textFile, text, cancellationToken);
         await ToolProcess.RunCheckedAsync(_options.EspeakPath,
-            ["-v", VoiceFor(language), "-s", _options.Rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-b", "1", "-f", textFile, "-w", waveFile],
+            ["-v", VoiceFor(language), "-s", _pace.Rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-b", "1", "-f", textFile, "-w", waveFile],
             _options.Timeout, cancellationToken);
         // espeak-ng writes 22,050 Hz mono 16-bit; the file's size, not its header, says how much was produced.
         var maxBytes = (long)(_options.MaxSentenceSeconds * EspeakSampleRate * 2) + 4096;
@@ -67,9 +48,10 @@ public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IMedia
 /// Speaks the script sentence by sentence and joins the speech into one narration track with short
 /// pauses. Each sentence's span is measured from the audio itself, so the timeline follows the voice.
 /// </summary>
-public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage storage, IOptions<NarrationOptions> options)
+public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage storage, IOptions<NarrationOptions> options, IOptions<NarrationPaceOptions> pace)
 {
     private readonly NarrationOptions _options = options.Value;
+    private readonly NarrationPaceOptions _pace = pace.Value;
 
     /// <param name="scratchPurpose">The scratch folders' name: a video job names them after the video and its run, and removes an earlier
     /// run's that a killed worker left.</param>
@@ -92,6 +74,25 @@ public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage stora
         return new NarrationDocument(audioKey, synthesizer.VoiceFor(script.Language), wave.DurationSeconds, sentences);
     }
 
+    /// <summary>
+    /// Checks the spoken narration against the target: null when it lasts at most <see cref="ScriptWriter.NarrationBoundSeconds"/>;
+    /// else the script without the sentences that end past that bound, to be narrated again. A first sentence that
+    /// alone ends past it is a clear input error: the video is not made rather than made many times too long.
+    /// </summary>
+    public ScriptDocument? Shorten(ScriptDocument script, NarrationDocument narration, double targetSeconds)
+    {
+        var bound = ScriptWriter.NarrationBoundSeconds(targetSeconds);
+        if (narration.DurationSeconds <= bound) return null;
+        var keep = narration.Sentences.TakeWhile(s => s.EndSeconds + _pace.TailSeconds <= bound).Count();
+        if (keep == 0)
+        {
+            var first = narration.Sentences[0];
+            throw new VideoInputException($"The first sentence takes {first.EndSeconds - first.StartSeconds:0.#} s to speak, more than a " +
+                $"{targetSeconds:0.#} s video allows ({bound:0.#} s with its tolerance); shorten it or raise targetDurationSeconds.");
+        }
+        return script with { Sentences = script.Sentences.Take(keep).ToList() };
+    }
+
     internal (WaveFile Wave, IReadOnlyList<(double Start, double End)> Spans) Join(IReadOnlyList<WaveFile> parts)
     {
         var first = parts[0];
@@ -100,15 +101,15 @@ public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage stora
         var bytesPerSecond = (double)(first.SampleRate * first.Channels * 2);
         using var pcm = new MemoryStream();
         var spans = new List<(double, double)>();
-        pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _options.LeadInSeconds).Pcm);
+        pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _pace.LeadInSeconds).Pcm);
         for (var i = 0; i < parts.Count; i++)
         {
-            if (i > 0) pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _options.PauseSeconds).Pcm);
+            if (i > 0) pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _pace.PauseSeconds).Pcm);
             var start = pcm.Length / bytesPerSecond;
             pcm.Write(parts[i].Pcm);
             spans.Add((start, pcm.Length / bytesPerSecond));
         }
-        pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _options.TailSeconds).Pcm);
+        pcm.Write(WaveFile.Silence(first.SampleRate, first.Channels, _pace.TailSeconds).Pcm);
         return (new WaveFile(first.SampleRate, first.Channels, pcm.ToArray()), spans);
     }
 }

@@ -7,26 +7,6 @@ using VidPress.Core.Timeline;
 
 namespace VidPress.Core.Rendering;
 
-public sealed class RenderingOptions
-{
-    public string Preset { get; set; } = "veryfast";
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(30);
-    public double PosterAtSeconds { get; set; } = 1.0;
-    /// <summary>Parallel ffmpeg runs per video; 0 means one per processor core.</summary>
-    public int Segments { get; set; }
-    /// <summary>Videos shorter than this are drawn in one run: a second process would not pay for itself.</summary>
-    public double MinSecondsPerSegment { get; set; } = 15;
-    public double LoudnessTarget { get; set; } = -16;
-    /// <summary>Aimed half a decibel under the −1 dBTP ceiling to leave room for AAC's overshoot.</summary>
-    public double TruePeakTarget { get; set; } = -1.5;
-    /// <summary>
-    /// ffmpeg's AAC coder: "fast" encodes the soundtrack in about half the time of the default "twoloop",
-    /// which at 160 kb/s for speech over a music bed makes no audible difference.
-    /// </summary>
-    public string AacCoder { get; set; } = "fast";
-    public static readonly IReadOnlyList<string> AacCoders = ["fast", "twoloop", "anmr"];
-}
-
 public sealed record RenderedVideo(string VideoPath, string PosterPath, double DurationSeconds, TimeSpan Elapsed);
 
 /// <summary>

@@ -1,35 +1,6 @@
 using Microsoft.Extensions.Options;
-using VidPress.Core.Narration;
 
 namespace VidPress.Core.Script;
-
-public sealed class ScriptOptions
-{
-    /// <summary>Used when the request names no target duration.</summary>
-    public double DefaultTargetSeconds { get; set; } = 60;
-
-    // Calibrated against espeak-ng 1.51 on this project's machine: twelve news sentences per language
-    // (council budget story, English and its Chinese translation) spoken one by one with
-    // `espeak-ng -v en-us -s 165 -b 1` and `espeak-ng -v cmn -s 165 -b 1`, each trimmed of silence the way
-    // WaveFile.TrimSilence does (|sample| > 200), durations summed: 211 words in 70.90 s and 332 Chinese
-    // characters in 129.03 s. espeak-ng's "-s 165" is nominal: it speaks English faster (179 words/min) and
-    // Mandarin far slower than 165 syllables/min. Both rates scale with NarrationOptions.Rate / CalibratedAtRate.
-
-    /// <summary>Words per second of the default English voice (espeak-ng en-us) at <see cref="CalibratedAtRate"/>.</summary>
-    public double EnglishWordsPerSecond { get; set; } = 2.976;
-
-    /// <summary>Characters per second of the default Mandarin voice (espeak-ng cmn) at <see cref="CalibratedAtRate"/>.</summary>
-    public double ChineseCharactersPerSecond { get; set; } = 2.573;
-
-    /// <summary>The espeak-ng "-s" value the two rates above were measured at.</summary>
-    public int CalibratedAtRate { get; set; } = 165;
-
-    /// <summary>Most sentences a script may have, the caller's or a summary.</summary>
-    public int MaxSentences { get; set; } = 200;
-
-    /// <summary>Sentences of an article read for the summary; later ones are rarely news and make ranking slower.</summary>
-    public int MaxArticleSentences { get; set; } = 400;
-}
 
 /// <summary>
 /// Writes the narration script. From an article: an extractive summary that fits the target duration —
@@ -37,10 +8,10 @@ public sealed class ScriptOptions
 /// still fit, read in the article's order. From a caller's script: their sentences as given. Either way the
 /// script comes back tagged (<see cref="ScriptTagger"/>).
 /// </summary>
-public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<NarrationOptions> narrationOptions)
+public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<NarrationPaceOptions> pace)
 {
     private readonly ScriptOptions _options = options.Value;
-    private readonly NarrationOptions _narration = narrationOptions.Value;
+    private readonly NarrationPaceOptions _narration = pace.Value;
 
     /// <summary>The longest target a request may ask for, and the target of a caller's script that names none.</summary>
     public const double MaxTargetSeconds = 600;
@@ -48,7 +19,7 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
     /// <summary>
     /// How far the spoken narration may run past its target: the script is fitted with the calibrated estimate, and
     /// espeak-ng's pace differs from it (numbers are read out as several words). Narration lasting longer than
-    /// target × (1 + <see cref="NarrationTolerance"/>) + <see cref="NarrationToleranceSeconds"/> is shortened (<see cref="Shorten"/>).
+    /// target × (1 + <see cref="NarrationTolerance"/>) + <see cref="NarrationToleranceSeconds"/> is shortened (the narrator's <c>Shorten</c>).
     /// </summary>
     public const double NarrationTolerance = 0.2;
 
@@ -175,25 +146,6 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
         foreach (var c in word)
             if (char.IsLetterOrDigit(c)) return true;
         return false;
-    }
-
-    /// <summary>
-    /// Checks the spoken narration against the target: null when it lasts at most <see cref="NarrationBoundSeconds"/>;
-    /// else the script without the sentences that end past that bound, to be narrated again. A first sentence that
-    /// alone ends past it is a clear input error: the video is not made rather than made many times too long.
-    /// </summary>
-    public ScriptDocument? Shorten(ScriptDocument script, NarrationDocument narration, double targetSeconds)
-    {
-        var bound = NarrationBoundSeconds(targetSeconds);
-        if (narration.DurationSeconds <= bound) return null;
-        var keep = narration.Sentences.TakeWhile(s => s.EndSeconds + _narration.TailSeconds <= bound).Count();
-        if (keep == 0)
-        {
-            var first = narration.Sentences[0];
-            throw new VideoInputException($"The first sentence takes {first.EndSeconds - first.StartSeconds:0.#} s to speak, more than a " +
-                $"{targetSeconds:0.#} s video allows ({bound:0.#} s with its tolerance); shorten it or raise targetDurationSeconds.");
-        }
-        return script with { Sentences = script.Sentences.Take(keep).ToList() };
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using VidPress.Core.Data;
 using VidPress.Core.Library;
 using VidPress.Core.Script;
 

@@ -1,49 +1,10 @@
 using Microsoft.Extensions.Options;
-using VidPress.Core.Data;
 using VidPress.Core.Library;
 using VidPress.Core.Media;
 using VidPress.Core.Narration;
 using VidPress.Core.Script;
 
 namespace VidPress.Core.Timeline;
-
-public sealed class TimelineOptions
-{
-    public int FrameRate { get; set; } = 30;
-    /// <summary>
-    /// The fallback threshold: a shot whose CLIP similarity is below it is not offered, so a sentence
-    /// whose best candidate is below it gets a title card (or, where generation is on, a generated still).
-    /// </summary>
-    public double MinimumShotScore { get; set; } = 0.0;
-    public int EnglishCharactersPerLine { get; set; } = 42;
-    public int ChineseCharactersPerLine { get; set; } = 16;
-    public int LinesPerCue { get; set; } = 2;
-    /// <summary>A phrase shorter than this many characters joins the next one, so no cue flashes by.</summary>
-    public int MinimumPhraseCharacters { get; set; } = 10;
-    /// <summary>A sentence spoken for longer than this is split into parts that can take different shots.</summary>
-    public double MaxClipSeconds { get; set; } = 6.0;
-    /// <summary>What a title card adds to the total when the optimiser must choose one over a shot.</summary>
-    public double TitleCardScore { get; set; } = 0.0;
-    /// <summary>Relevance kept by a segment of a long shot that misses the keyframe CLIP matched.</summary>
-    public double OffKeyframeRelevance { get; set; } = 0.85;
-    /// <summary>How long a still holds attention; longer clips get a lower duration fit.</summary>
-    public double StillComfortSeconds { get; set; } = 5.0;
-    /// <summary>Motion term of a still (Ken Burns) against 1 for video.</summary>
-    public double StillMotion { get; set; } = 0.5;
-    public ScoreWeights Weights { get; set; } = new();
-    /// <summary>The search stops, keeping its best timeline and saying it is not proven optimal, after this many nodes.</summary>
-    public int MaxSearchNodes { get; set; } = 20_000;
-    /// <summary>How far a cut may move to land on a music beat.</summary>
-    public double BeatSnapSeconds { get; set; } = 0.150;
-    public double KenBurnsZoom { get; set; } = 1.15;
-    public double OpeningTitleSeconds { get; set; } = 2.0;
-    public double LowerThirdSeconds { get; set; } = 4.0;
-    /// <summary>A lower third shorter than this (squeezed by the opening title) is left out.</summary>
-    public double MinimumLowerThirdSeconds { get; set; } = 1.0;
-    /// <summary>How clips come in after the first: cuts, or crossfades of <see cref="CrossfadeSeconds"/>.</summary>
-    public Transition Transition { get; set; } = Transition.Cut;
-    public double CrossfadeSeconds { get; set; } = 0.5;
-}
 
 /// <summary>
 /// Lays the picture under the narration. Cuts fall in the pauses between sentences (a long sentence gets

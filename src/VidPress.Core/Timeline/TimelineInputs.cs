@@ -31,13 +31,3 @@ public sealed record TimelineExtras
 
     private static readonly ShotDetails Default = new();
 }
-
-/// <summary>How much each term of a clip's score counts; the defaults make CLIP relevance dominate.</summary>
-public sealed class ScoreWeights
-{
-    public double Relevance { get; set; } = 1.0;
-    public double Anchor { get; set; } = 0.3;
-    public double Quality { get; set; } = 0.1;
-    public double DurationFit { get; set; } = 0.2;
-    public double Motion { get; set; } = 0.05;
-}

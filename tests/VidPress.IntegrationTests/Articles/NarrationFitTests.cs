@@ -35,13 +35,14 @@ public sealed class NarrationFitTests(ITestOutputHelper output) : IDisposable
     {
         var article = LongArticle(prefix);
         var narrationOptions = Options.Create(new NarrationOptions());
-        var writer = new ScriptWriter(Options.Create(new ScriptOptions()), narrationOptions);
+        var pace = Options.Create(new NarrationPaceOptions());
+        var writer = new ScriptWriter(Options.Create(new ScriptOptions()), pace);
         var fullSeconds = SentenceSplitter.Split(article).Sum(s => writer.EstimateSeconds(s, language));
         Assert.True(fullSeconds > target * 2, $"The article ({fullSeconds:F0} s) must be far longer than the target.");
 
         var script = writer.Write(article, language, target);
         var storage = new LocalDiskStorage(Options.Create(new StorageOptions { Root = _root }));
-        var narrator = new Narrator(new EspeakSynthesizer(narrationOptions, storage), storage, narrationOptions);
+        var narrator = new Narrator(new EspeakSynthesizer(narrationOptions, pace, storage), storage, narrationOptions, pace);
         var narration = await narrator.NarrateAsync(script, $"fit/{language}-{target}.wav", CancellationToken.None);
 
         output.WriteLine($"{language} target {target} s: {script.Sentences.Count} sentences, spoken {narration.DurationSeconds:F2} s (article {fullSeconds:F0} s)");

@@ -57,7 +57,7 @@ public sealed class HostileMediaTests(MediaLibraryFixture service)
         var folder = Directory.CreateDirectory(Work("candidates")).FullName;
         var scenes = new VidPress.Core.Library.SceneDetector(
             Microsoft.Extensions.Options.Options.Create(new MediaOptions()),
-            Microsoft.Extensions.Options.Options.Create(new VidPress.Core.Library.LibraryOptions()));
+            Microsoft.Extensions.Options.Options.Create(new VidPress.Core.Library.IngestOptions()));
 
         var error = await Assert.ThrowsAsync<MediaRejectedException>(() => scenes.ScanAsync(mkv, folder, 60, CancellationToken.None));
 

@@ -77,7 +77,7 @@ public sealed class NearestKeyframeTests : IAsyncLifetime
     public async Task Small_tenant_is_searched_exactly_and_gets_its_true_nearest_usable_keyframes()
     {
         await using var db = new VidPressDbContext(_options);
-        var search = Search(db, new LibraryOptions());
+        var search = Search(db, new ShotSearchOptions());
         Assert.True(await search.UsesExactSearchAsync(Small, default));
         for (var q = 0; q < 6; q++)
         {
@@ -105,7 +105,7 @@ public sealed class NearestKeyframeTests : IAsyncLifetime
     public async Task Exact_search_with_a_licence_filter_returns_the_true_nearest_keyframes_under_that_licence()
     {
         await using var db = new VidPressDbContext(_options);
-        var search = Search(db, new LibraryOptions());
+        var search = Search(db, new ShotSearchOptions());
         for (var q = 0; q < 4; q++)
         {
             // Two in three assets are "staff": the nearest candidates often hold fewer than asked under "cc-by".
@@ -122,8 +122,8 @@ public sealed class NearestKeyframeTests : IAsyncLifetime
         var sizes = new TenantLibrarySizes(TimeProvider.System);
         await using var db = new VidPressDbContext(_options);
         // Counted for the 100 threshold (stops at 101), then asked about 10,000: must count again, not guess.
-        Assert.False(await new ShotSearch(db, null!, TimeProvider.System, Options.Create(new LibraryOptions { ExactSearchMaxKeyframes = 100 }), sizes).UsesExactSearchAsync(Small, default));
-        Assert.True(await new ShotSearch(db, null!, TimeProvider.System, Options.Create(new LibraryOptions()), sizes).UsesExactSearchAsync(Small, default));
+        Assert.False(await new ShotSearch(db, null!, TimeProvider.System, Options.Create(new ShotSearchOptions { ExactSearchMaxKeyframes = 100 }), sizes).UsesExactSearchAsync(Small, default));
+        Assert.True(await new ShotSearch(db, null!, TimeProvider.System, Options.Create(new ShotSearchOptions()), sizes).UsesExactSearchAsync(Small, default));
         Assert.True(sizes.TryGet(Small, 10_000, out var count));
         Assert.Equal(_keyframes.Count(k => k.Tenant == Small), count);
     }
@@ -132,7 +132,7 @@ public sealed class NearestKeyframeTests : IAsyncLifetime
     public async Task Tenant_over_the_threshold_is_searched_through_the_index_with_the_same_filters()
     {
         await using var db = new VidPressDbContext(_options);
-        var search = Search(db, new LibraryOptions { ExactSearchMaxKeyframes = 100 });
+        var search = Search(db, new ShotSearchOptions { ExactSearchMaxKeyframes = 100 });
         Assert.False(await search.UsesExactSearchAsync(Small, default));
         var usable = _keyframes.Where(k => k.Tenant == Small && k.Usable && !k.Expired).Select(k => k.Id).ToHashSet();
         var query = Near(_keyframes.First(k => k.Tenant == Other).Vector);
@@ -143,7 +143,7 @@ public sealed class NearestKeyframeTests : IAsyncLifetime
         Assert.True(hits.Select(h => h.KeyframeId).Intersect(Expected(Small, query, 10)).Count() >= 8);
     }
 
-    private static ShotSearch Search(VidPressDbContext db, LibraryOptions options) => new(db, null!, TimeProvider.System, Options.Create(options), new TenantLibrarySizes(TimeProvider.System));
+    private static ShotSearch Search(VidPressDbContext db, ShotSearchOptions options) => new(db, null!, TimeProvider.System, Options.Create(options), new TenantLibrarySizes(TimeProvider.System));
 
     private List<Guid> Expected(Guid tenant, float[] query, int count, string? licence = null) =>
         _keyframes.Where(k => k.Tenant == tenant && k.Usable && !k.Expired && (licence is null || k.Licence == licence))

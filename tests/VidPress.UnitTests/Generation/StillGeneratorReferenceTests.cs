@@ -204,7 +204,7 @@ public class StillGeneratorReferenceTests(TinySdFixture fixture, ITestOutputHelp
             ["Generation:CudaTf32"] = "true",
             ["Generation:PromptTemplate"] = "a photo of {0}",
         }).Build();
-        var services = new ServiceCollection().AddLogging().AddStillGeneration(configuration);
+        var services = new ServiceCollection().AddLogging().AddGeneration(configuration);
         StillGenerator resolved;
         using (var provider = services.BuildServiceProvider())
         {

@@ -102,5 +102,5 @@ public sealed class ShotBoundaryTests
     [InlineData(0, 10)]
     [InlineData(double.NaN, 10)]
     public void The_scene_pass_may_take_the_tool_limit_plus_the_footages_duration(double seconds, double minutes) =>
-        Assert.Equal(TimeSpan.FromMinutes(minutes), SceneDetector.TimeoutFor(seconds, new LibraryOptions { IngestToolTimeout = TimeSpan.FromMinutes(10) }));
+        Assert.Equal(TimeSpan.FromMinutes(minutes), SceneDetector.TimeoutFor(seconds, new IngestOptions { IngestToolTimeout = TimeSpan.FromMinutes(10) }));
 }

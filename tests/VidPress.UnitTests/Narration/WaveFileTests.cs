@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Microsoft.Extensions.Options;
 using VidPress.Core.Media;
 using VidPress.Core.Narration;
+using VidPress.Core.Script;
 
 namespace VidPress.UnitTests.Narration;
 
@@ -54,8 +55,8 @@ public class WaveFileTests
     [Fact]
     public void Joined_narration_places_each_sentence_after_the_lead_in_and_pauses()
     {
-        var options = new NarrationOptions { LeadInSeconds = 0.3, PauseSeconds = 0.35, TailSeconds = 0.5 };
-        var narrator = new Narrator(null!, null!, Options.Create(options));
+        var options = new NarrationPaceOptions { LeadInSeconds = 0.3, PauseSeconds = 0.35, TailSeconds = 0.5 };
+        var narrator = new Narrator(null!, null!, Options.Create(new NarrationOptions()), Options.Create(options));
         var (wave, spans) = narrator.Join([Tone(1.0), Tone(2.0), Tone(0.5)]);
         Assert.Equal(0.3, spans[0].Start, 3);
         Assert.Equal(1.3, spans[0].End, 3);
@@ -69,7 +70,7 @@ public class WaveFileTests
     [Fact]
     public void Parts_of_different_formats_are_not_joined()
     {
-        var narrator = new Narrator(null!, null!, Options.Create(new NarrationOptions()));
+        var narrator = new Narrator(null!, null!, Options.Create(new NarrationOptions()), Options.Create(new NarrationPaceOptions()));
         Assert.Throws<InvalidDataException>(() => narrator.Join([Tone(0.1, 22050), Tone(0.1, 16000)]));
     }
 

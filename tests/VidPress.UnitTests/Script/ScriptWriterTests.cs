@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using VidPress.Core;
-using VidPress.Core.Narration;
 using VidPress.Core.Script;
 
 namespace VidPress.UnitTests.Script;
@@ -8,7 +7,7 @@ namespace VidPress.UnitTests.Script;
 public sealed class ScriptWriterTests
 {
     private static ScriptWriter Writer(int rate = 165) =>
-        new(Options.Create(new ScriptOptions()), Options.Create(new NarrationOptions { Rate = rate }));
+        new(Options.Create(new ScriptOptions()), Options.Create(new NarrationPaceOptions { Rate = rate }));
 
     private const string Article = """
         The city council approved a plan to buy electric buses for the public transport network on Tuesday.
@@ -64,7 +63,7 @@ public sealed class ScriptWriterTests
 
     private static double Estimate(ScriptWriter writer, ScriptDocument script, string language)
     {
-        var narration = new NarrationOptions();
+        var narration = new NarrationPaceOptions();
         return narration.LeadInSeconds + narration.TailSeconds + (script.Sentences.Count - 1) * narration.PauseSeconds
             + script.Sentences.Sum(s => writer.EstimateSeconds(s.Text, language));
     }
@@ -144,33 +143,6 @@ public sealed class ScriptWriterTests
         var script = writer.FromCaller(sentences, Languages.English);
 
         Assert.InRange(Estimate(writer, script, Languages.English), ScriptWriter.MaxTargetSeconds - 60, ScriptWriter.MaxTargetSeconds);
-    }
-
-    private static NarrationDocument Spoken(params (double Start, double End)[] spans) =>
-        new("n.wav", "en-us", spans[^1].End + new NarrationOptions().TailSeconds, spans.Select((s, i) => new NarratedSentence(i, s.Start, s.End)).ToList());
-
-    private static ScriptDocument ScriptOf(int sentences) =>
-        new(Languages.English, Enumerable.Range(0, sentences).Select(i => new ScriptSentence(i, $"Sentence {i}.")).ToList());
-
-    [Fact]
-    public void Narration_within_the_targets_tolerance_is_kept_as_spoken()
-    {
-        // A 10 s target allows 10 × 1.2 + 2 = 14 s.
-        Assert.Null(Writer().Shorten(ScriptOf(2), Spoken((0.3, 6), (6.35, 13.4)), 10));
-    }
-
-    [Fact]
-    public void Narration_longer_than_the_target_allows_loses_the_sentences_that_end_past_it()
-    {
-        var shorter = Writer().Shorten(ScriptOf(3), Spoken((0.3, 6), (6.35, 12), (12.35, 40)), 10);
-        Assert.Equal(["Sentence 0.", "Sentence 1."], shorter!.Sentences.Select(s => s.Text));
-    }
-
-    [Fact]
-    public void A_first_sentence_spoken_past_the_target_allows_is_a_clear_input_error()
-    {
-        var error = Assert.Throws<VideoInputException>(() => Writer().Shorten(ScriptOf(2), Spoken((0.3, 50), (50.35, 52)), 10));
-        Assert.Contains("targetDurationSeconds", error.Message);
     }
 
     [Fact]
