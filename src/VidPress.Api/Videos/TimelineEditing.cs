@@ -133,7 +133,7 @@ public static class TimelineEditing
                 else if (clip.AssetId is not { } assetId) Add($"{field}.assetId", "A shot or still needs the asset it shows.");
                 else if (!assets.TryGetValue(assetId, out var asset) || asset.Status != AssetStatus.Ready)
                     Add($"{field}.assetId", "No ready asset with this id in your library.");
-                else if (asset.ExpiresAt is { } expiry && expiry <= now)
+                else if (LicencePolicy.HasExpired(asset.ExpiresAt, now))
                     Add($"{field}.assetId", "This asset's licence has expired.");
                 else if (clip.Kind == ClipKind.GeneratedStill)
                 {

@@ -6,6 +6,7 @@ using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
 using VidPress.Core.Jobs;
+using VidPress.Core.Library;
 using VidPress.Core.Media;
 using VidPress.Core.Network;
 using VidPress.Core.Script;
@@ -238,7 +239,7 @@ public static class VideosApi
         var pinned = body.Script.Select(s => s.AssetId).OfType<Guid>().Distinct().ToList();
         if (pinned.Count == 0) return;
         var ready = await db.Assets.AsNoTracking()
-            .Where(a => a.TenantId == tenant.TenantId && pinned.Contains(a.Id) && a.Status == AssetStatus.Ready && (a.ExpiresAt == null || a.ExpiresAt > now))
+            .Where(a => a.TenantId == tenant.TenantId && pinned.Contains(a.Id)).Where(LicencePolicy.Pickable(now))
             .Select(a => a.Id).ToListAsync(ct);
         for (var i = 0; i < body.Script.Count; i++)
             if (body.Script[i].AssetId is { } id && !ready.Contains(id))

@@ -335,14 +335,10 @@ public sealed class VideoJob(
         foreach (var clip in timeline.Clips)
         {
             if (clip.AssetId is not { } id) { sources.Add(null); continue; }
-            // Picked when it was usable, but the render may come later (a retry, a re-render): footage whose licence
-            // has run out or that was deleted is never published, and never quietly replaced. The editor swaps it
-            // (PUT /videos/{id}/timeline) and the video renders again.
-            if (!assets.TryGetValue(id, out var asset))
-                throw new VideoInputException($"The shot at {clip.Start:0.0} s comes from asset {id}, which has been deleted from the library; replace it in the timeline.");
-            if (asset.ExpiresAt is { } expiry && expiry <= now)
-                throw new VideoInputException($"The licence of \"{asset.Title}\" ({id}), used at {clip.Start:0.0} s, expired on {expiry:yyyy-MM-dd HH:mm} UTC; replace it in the timeline.");
-            sources.Add(new ClipSource(await storage.GetLocalPathAsync(asset.StorageKey, cancellationToken), asset.Kind == AssetKind.Image));
+            // Picked when it was usable, but the render may come later (a retry, a re-render): see LicencePolicy.
+            var asset = assets.GetValueOrDefault(id);
+            if (LicencePolicy.RenderRefusal(clip.Start, id, asset, now) is { } refusal) throw new VideoInputException(refusal);
+            sources.Add(new ClipSource(await storage.GetLocalPathAsync(asset!.StorageKey, cancellationToken), asset.Kind == AssetKind.Image));
         }
         // Never a key from the document: the narration is the video's own, the music the tenant's track the document names.
         var narrationPath = await storage.GetLocalPathAsync(video.Narration?.AudioKey ?? StorageKeys.Narration(video.TenantId, video.Id), cancellationToken);
