@@ -90,6 +90,7 @@ public static class VidPressServices
         services.AddSingleton<Narrator>();
         services.AddSingleton<TenantLibrarySizes>();
         services.AddScoped<ShotSearch>();
+        services.AddScoped<ShotRetrieval>();
         services.AddScoped<LibraryIngest>();
         services.AddScoped<MusicLibrary>();
         services.AddSingleton<SceneDetector>();
@@ -101,6 +102,18 @@ public static class VidPressServices
         services.AddScoped<WebhookSender>();
         services.AddScoped<Tenants.TenantAdmin>();
         services.AddScoped<Videos.VideoLifecycle>();
+        services.AddScoped<IVideoStage, ArticleStage>();
+        services.AddScoped<IVideoStage, ScriptStage>();
+        services.AddScoped<IVideoStage, NarrationStage>();
+        services.AddScoped<IVideoStage, RetrievalStage>();
+        services.AddScoped<IVideoStage, TimelineStage>();
+        services.AddScoped<IVideoStage, GenerationStage>();
+        services.AddScoped<IVideoStage, RenderStage>();
+        services.AddScoped<IRunRecorder, LifecycleRunRecorder>();
+        services.AddScoped<VideoPipeline>();
+        services.AddScoped<RenderInputs>();
+        services.AddSingleton<RunScratch>();
+        services.AddScoped<VideoPublisher>();
         services.AddScoped<VideoJob>();
         services.AddScoped<WebhookJob>();
         services.AddScoped<AssetIngestJob>();
