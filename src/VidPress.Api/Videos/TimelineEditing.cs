@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
+using VidPress.Core.Delivery;
 using VidPress.Core.Generation;
 using VidPress.Core.Jobs;
 using VidPress.Core.Library;
@@ -61,7 +62,7 @@ public static class TimelineEditing
             lifecycle.RequeueForEdit(video, accepted);
             await db.SaveChangesAsync(ct);
             jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
-            return TypedResults.Accepted($"/videos/{id}", accepted);
+            return TypedResults.Accepted(PublicUrls.Video(id), accepted);
         }, ct);
     }
 
