@@ -106,6 +106,7 @@ public sealed class TimelineStage(TimelineBuilder builder, MusicLibrary music) :
         {
             ArticleTitle = video.Title,
             Anchors = script.Sentences.ToDictionary(s => s.Index, s => (IReadOnlyList<AnchorPoint>)s.Anchors),
+            Shots = TimelineExtras.ShotsFrom(candidates),
             Music = bed,
         });
         return StageOutcome.Finished;
