@@ -8,6 +8,7 @@ using Npgsql;
 using VidPress.Api.Infrastructure;
 using VidPress.Api.Security;
 using VidPress.Core.Data;
+using VidPress.Core.Delivery;
 using VidPress.Core.Jobs;
 using VidPress.Core.Library;
 using VidPress.Core.Media;
@@ -21,7 +22,7 @@ public sealed record AssetResponse(
 {
     public static AssetResponse From(Asset a, int shots, Guid? thumbnailShotId = null) => new(a.Id, a.Kind, a.Status, a.Title, a.Description, a.Tags, a.FileName,
         a.SizeBytes, a.Width, a.Height, a.DurationSeconds, a.Sha256, shots, a.Licence, a.CreditLine, a.ExpiresAt, a.Error, a.CreatedAt,
-        thumbnailShotId is { } shot ? LibraryApi.ThumbnailUrl(shot) : null);
+        thumbnailShotId is { } shot ? PublicUrls.ShotThumbnail(shot) : null);
 
     internal static AssetResponse From(AssetRow row) => From(row.Asset, row.Shots, row.ThumbnailShotId);
 }
@@ -116,7 +117,7 @@ public static class LibraryApi
         {
             // Uploading a file whose ingest failed again is how a newsroom says "try again": the ingest reruns.
             if (existing.Status == AssetStatus.Failed && await RetryIngestAsync(db, jobs, existing.Id, ct))
-                return TypedResults.Accepted($"/library/assets/{existing.Id}", existing with { Status = AssetStatus.Ingesting, Error = null });
+                return TypedResults.Accepted(PublicUrls.Asset(existing.Id), existing with { Status = AssetStatus.Ingesting, Error = null });
             return TypedResults.Ok(existing);
         }
 
@@ -164,7 +165,7 @@ public static class LibraryApi
             logger.LogError(e, "Upload of {FileName} failed", upload.FileName);
             throw;
         }
-        return TypedResults.Accepted($"/library/assets/{id}", AssetResponse.From(asset, 0));
+        return TypedResults.Accepted(PublicUrls.Asset(id), AssetResponse.From(asset, 0));
     }
 
     /// <summary>
@@ -179,7 +180,7 @@ public static class LibraryApi
             .Select(AssetRow.Select).SingleOrDefaultAsync(ct);
         if (earlier is null) return null;
         if (earlier.Asset.RequestHash != requestHash) return Idempotency.Mismatch();
-        return TypedResults.Accepted($"/library/assets/{earlier.Asset.Id}", AssetResponse.From(earlier));
+        return TypedResults.Accepted(PublicUrls.Asset(earlier.Asset.Id), AssetResponse.From(earlier));
     }
 
     /// <summary>Queues a failed asset's ingest again; false when it is no longer failed (another upload did it first).</summary>
@@ -237,8 +238,6 @@ public static class LibraryApi
         return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key.ThumbnailKey, ct), "image/jpeg");
     }
 
-    internal static string ThumbnailUrl(Guid shotId) => $"/library/shots/{shotId}/thumbnail";
-
     private static async Task<Results<Ok<SearchHit[]>, ProblemHttpResult>> SearchAsync(
         string? q, int? limit, string[]? licence, ShotSearch search, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
@@ -255,6 +254,6 @@ public static class LibraryApi
         var hits = await search.HybridSearchAsync(filter, q, Math.Clamp(limit ?? 20, 1, 100), ct);
         return TypedResults.Ok(hits.Select(h => new SearchHit(h.Shot.ShotId, h.Shot.AssetId, h.Shot.Title, h.Shot.Kind, h.Score, h.Similarity,
             h.VectorRank, h.TextRank, h.VectorRank is null ? null : h.Shot.MatchedPhrase, h.MatchedTerms, h.Shot.ShotStart, h.Shot.ShotEnd,
-            h.Shot.BestTime, h.Shot.Licence, h.Shot.Credit, h.ThumbnailKey is null ? null : ThumbnailUrl(h.Shot.ShotId))).ToArray());
+            h.Shot.BestTime, h.Shot.Licence, h.Shot.Credit, h.ThumbnailKey is null ? null : PublicUrls.ShotThumbnail(h.Shot.ShotId))).ToArray());
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using VidPress.Api.Infrastructure;
 using VidPress.Api.Security;
 using VidPress.Core.Data;
+using VidPress.Core.Delivery;
 using VidPress.Core.Library;
 using VidPress.Core.Media;
 
@@ -63,7 +64,7 @@ public static class MusicApi
         try
         {
             var (track, existing) = await library.AddAsync(tenant.TenantId, path, file.FileName, title, moods, credit.Length > 0 ? credit : null, ct);
-            return existing ? TypedResults.Ok(MusicTrackResponse.From(track)) : TypedResults.Created($"/library/music/{track.Id}", MusicTrackResponse.From(track));
+            return existing ? TypedResults.Ok(MusicTrackResponse.From(track)) : TypedResults.Created(PublicUrls.MusicTrack(track.Id), MusicTrackResponse.From(track));
         }
         catch (MediaRejectedException e) { return Problems.Unprocessable("The file is not usable music.", e.Message); }
     }

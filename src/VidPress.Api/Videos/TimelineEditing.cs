@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
+using VidPress.Core.Delivery;
 using VidPress.Core.Generation;
 using VidPress.Core.Jobs;
 using VidPress.Core.Library;
@@ -61,7 +62,7 @@ public static class TimelineEditing
             lifecycle.RequeueForEdit(video, accepted);
             await db.SaveChangesAsync(ct);
             jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
-            return TypedResults.Accepted($"/videos/{id}", accepted);
+            return TypedResults.Accepted(PublicUrls.Video(id), accepted);
         }, ct);
     }
 
@@ -133,7 +134,7 @@ public static class TimelineEditing
                 else if (clip.AssetId is not { } assetId) Add($"{field}.assetId", "A shot or still needs the asset it shows.");
                 else if (!assets.TryGetValue(assetId, out var asset) || asset.Status != AssetStatus.Ready)
                     Add($"{field}.assetId", "No ready asset with this id in your library.");
-                else if (asset.ExpiresAt is { } expiry && expiry <= now)
+                else if (LicencePolicy.HasExpired(asset.ExpiresAt, now))
                     Add($"{field}.assetId", "This asset's licence has expired.");
                 else if (clip.Kind == ClipKind.GeneratedStill)
                 {

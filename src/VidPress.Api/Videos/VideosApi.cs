@@ -6,6 +6,7 @@ using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
 using VidPress.Core.Jobs;
+using VidPress.Core.Library;
 using VidPress.Core.Media;
 using VidPress.Core.Network;
 using VidPress.Core.Script;
@@ -62,15 +63,15 @@ public sealed record VideoResponse(
     public static VideoResponse From(Video v) => new(
         v.Id, v.Status, v.Stage, v.Progress, v.Title ?? v.Request.Title, v.Language, v.Request.AspectRatio, v.Request.Resolution,
         v.DurationSeconds, v.Narration?.Voice, v.RenderSeconds, v.Error, v.Attempt, v.CreatedAt, v.UpdatedAt, v.FinishedAt,
-        new VideoLinks($"/videos/{v.Id}",
-            v.OutputKey is null ? null : $"/videos/{v.Id}/file",
-            v.Timeline is null ? null : $"/videos/{v.Id}/timeline",
-            v.PosterKey is null ? null : $"/videos/{v.Id}/poster",
-            v.Script is null ? null : $"/videos/{v.Id}/script"),
+        new VideoLinks(PublicUrls.Video(v.Id),
+            v.OutputKey is null ? null : PublicUrls.VideoFile(v.Id),
+            v.Timeline is null ? null : PublicUrls.VideoTimeline(v.Id),
+            v.PosterKey is null ? null : PublicUrls.VideoPoster(v.Id),
+            v.Script is null ? null : PublicUrls.VideoScript(v.Id)),
         v.Timeline?.Clips.Select((c, i) => (c, i)).Where(x => x.c.Generated)
             .Select(x => new GeneratedStillInfo(x.i, x.c.SentenceIndex, x.c.AssetId, x.c.CardText, x.c.Start, x.c.End)).ToList() ?? [],
         v.Outputs.Select(o => new OutputInfo(o.AspectRatio, o.Resolution, o.Width, o.Height,
-            $"/videos/{v.Id}/file?format={StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution))}")).ToList());
+            PublicUrls.VideoFile(v.Id, VideoFormat.Create(o.AspectRatio, o.Resolution)))).ToList());
 
     public VideoResponse WithDownload(DownloadLinks links) =>
         Status == VideoStatus.Succeeded && Links.File is not null ? this with { Links = Links with { Download = links.PathFor(Id) } } : this;
@@ -162,7 +163,7 @@ public static class VideosApi
             db.ChangeTracker.Clear();
             return await ReplayAsync(db, tenant, idempotencyKey, requestHash, ct) ?? throw new InvalidOperationException("The conflicting video is gone.", e);
         }
-        return TypedResults.Accepted($"/videos/{video.Id}", VideoResponse.From(video));
+        return TypedResults.Accepted(PublicUrls.Video(video.Id), VideoResponse.From(video));
     }
 
     /// <summary>The answer to a repeated Idempotency-Key: the first request's video, or 422 for a different request.</summary>
@@ -172,7 +173,7 @@ public static class VideosApi
         var earlier = await db.Videos.AsNoTracking().SingleOrDefaultAsync(v => v.TenantId == tenant.TenantId && v.IdempotencyKey == key, ct);
         if (earlier is null) return null;
         if (earlier.RequestHash != requestHash) return Idempotency.Mismatch();
-        return TypedResults.Accepted($"/videos/{earlier.Id}", VideoResponse.From(earlier));
+        return TypedResults.Accepted(PublicUrls.Video(earlier.Id), VideoResponse.From(earlier));
     }
 
     internal static Dictionary<string, string[]> Validate(CreateVideoRequest body)
@@ -238,7 +239,7 @@ public static class VideosApi
         var pinned = body.Script.Select(s => s.AssetId).OfType<Guid>().Distinct().ToList();
         if (pinned.Count == 0) return;
         var ready = await db.Assets.AsNoTracking()
-            .Where(a => a.TenantId == tenant.TenantId && pinned.Contains(a.Id) && a.Status == AssetStatus.Ready && (a.ExpiresAt == null || a.ExpiresAt > now))
+            .Where(a => a.TenantId == tenant.TenantId && pinned.Contains(a.Id)).Where(LicencePolicy.Pickable(now))
             .Select(a => a.Id).ToListAsync(ct);
         for (var i = 0; i < body.Script.Count; i++)
             if (body.Script[i].AssetId is { } id && !ready.Contains(id))
@@ -335,7 +336,7 @@ public static class VideosApi
         if (video is null) return Problems.NotFound("video", id);
         if (!VideoRules.CancelAccepted(video))
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not cancellable.", detail: $"The video has already {video.Status.ToString().ToLowerInvariant()}.");
-        return TypedResults.Accepted($"/videos/{id}", VideoResponse.From(video));
+        return TypedResults.Accepted(PublicUrls.Video(id), VideoResponse.From(video));
     }
 
     /// <summary>Queues a failed or cancelled video again; the new run resumes after the last finished stage.</summary>
@@ -353,7 +354,7 @@ public static class VideosApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not retryable.",
                     detail: $"Only failed or cancelled videos can be retried; this one is {video.Status.ToString().ToLowerInvariant()}.");
             jobs.Enqueue<VideoJob>(j => j.RunAsync(id, CancellationToken.None));
-            return TypedResults.Accepted($"/videos/{id}", VideoResponse.From(video));
+            return TypedResults.Accepted(PublicUrls.Video(id), VideoResponse.From(video));
         }, ct);
     }
 

@@ -18,7 +18,7 @@ public sealed class DownloadLinks(IOptions<DownloadOptions> options, TimeProvide
     public string PathFor(Guid videoId, DateTimeOffset expiresAt)
     {
         var expires = expiresAt.ToUnixTimeSeconds();
-        return $"/videos/{videoId}/download?expires={expires.ToString(CultureInfo.InvariantCulture)}&sig={Base64Url.EncodeToString(Mac(videoId, expires))}";
+        return PublicUrls.VideoDownload(videoId, expires, Base64Url.EncodeToString(Mac(videoId, expires)));
     }
 
     public bool IsValid(Guid videoId, long expires, string? signature)

@@ -120,11 +120,11 @@ public sealed class WebhookSender(
 
     private object Payload(Video video, string eventType)
     {
-        var links = new Dictionary<string, string> { ["self"] = $"{_options.PublicBaseUrl.TrimEnd('/')}/videos/{video.Id}" };
+        var links = new Dictionary<string, string> { ["self"] = PublicUrls.Absolute(_options.PublicBaseUrl, PublicUrls.Video(video.Id)) };
         if (video.OutputKey is not null)
         {
-            links["file"] = $"{_options.PublicBaseUrl.TrimEnd('/')}/videos/{video.Id}/file";
-            links["download"] = _options.PublicBaseUrl.TrimEnd('/') + downloadLinks.PathFor(video.Id);
+            links["file"] = PublicUrls.Absolute(_options.PublicBaseUrl, PublicUrls.VideoFile(video.Id));
+            links["download"] = PublicUrls.Absolute(_options.PublicBaseUrl, downloadLinks.PathFor(video.Id));
         }
         return new
         {

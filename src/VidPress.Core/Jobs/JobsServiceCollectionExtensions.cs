@@ -8,6 +8,18 @@ public static class JobsServiceCollectionExtensions
     public static IServiceCollection AddJobs(this IServiceCollection services)
     {
         services.AddValidatedOptions<JobOptions>(JobOptions.SectionName);
+        services.AddScoped<IVideoStage, ArticleStage>();
+        services.AddScoped<IVideoStage, ScriptStage>();
+        services.AddScoped<IVideoStage, NarrationStage>();
+        services.AddScoped<IVideoStage, RetrievalStage>();
+        services.AddScoped<IVideoStage, TimelineStage>();
+        services.AddScoped<IVideoStage, GenerationStage>();
+        services.AddScoped<IVideoStage, RenderStage>();
+        services.AddScoped<IRunRecorder, LifecycleRunRecorder>();
+        services.AddScoped<VideoPipeline>();
+        services.AddScoped<RenderInputs>();
+        services.AddSingleton<RunScratch>();
+        services.AddScoped<VideoPublisher>();
         services.AddScoped<VideoJob>();
         services.AddScoped<WebhookJob>();
         services.AddScoped<AssetIngestJob>();

@@ -77,6 +77,25 @@ public sealed record FrameQuality(double Sharpness, double Brightness, double Co
         return (mean, Math.Sqrt(variance), lapSquares / count - lapMean * lapMean);
     }
 
+    /// <summary>Laplacian variance at which <see cref="Score"/>'s sharpness term is one half: a soft but readable picture.</summary>
+    public const double HalfScoreSharpness = 10;
+
+    /// <summary>Luma spread from which a picture counts as fully contrasted in <see cref="Score"/>.</summary>
+    public const double FullScoreContrast = 0.15;
+
+    /// <summary>
+    /// How good a picture the frame is, 0..1, for the timeline's quality term: the sharpness term rises from 0 (a blur)
+    /// through one half (<see cref="HalfScoreSharpness"/>) towards 1, times the contrast term (0 for a blank frame, 1 from
+    /// <see cref="FullScoreContrast"/>); a black frame scores 0.
+    /// </summary>
+    public double Score(QualityThresholds thresholds)
+    {
+        if (Brightness < thresholds.MinBrightness) return 0;
+        var sharpness = Math.Max(0, Sharpness) / (Math.Max(0, Sharpness) + HalfScoreSharpness);
+        var contrast = Math.Clamp(Contrast / FullScoreContrast, 0, 1);
+        return Math.Round(sharpness * contrast, 4);
+    }
+
     /// <summary>Black (too dark), blank (one flat colour) and blurred frames are not worth showing.</summary>
     public bool IsUsable(QualityThresholds thresholds) =>
         Brightness >= thresholds.MinBrightness && Contrast >= thresholds.MinContrast && Sharpness >= thresholds.MinSharpness;

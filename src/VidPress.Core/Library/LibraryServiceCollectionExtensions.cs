@@ -15,6 +15,7 @@ public static class LibraryServiceCollectionExtensions
         services.AddValidatedOptions<ShotSearchOptions>(ShotSearchOptions.SectionName);
         services.AddSingleton<TenantLibrarySizes>();
         services.AddScoped<ShotSearch>();
+        services.AddScoped<ShotRetrieval>();
         services.AddScoped<LibraryIngest>();
         services.AddScoped<MusicLibrary>();
         services.AddSingleton<SceneDetector>();

@@ -67,6 +67,19 @@ public sealed class MusicLibrary(
     }
 
     /// <summary>
+    /// The bed a request's <paramref name="music"/> asks for ("auto": any of the tenant's tracks, else one of that mood),
+    /// for narration lasting <paramref name="narrationSeconds"/>; null when it asks for none. A mood the library has no
+    /// track for is the caller's mistake.
+    /// </summary>
+    public async Task<MusicBed?> ChooseBedAsync(Guid tenantId, string? music, Guid videoId, double narrationSeconds, CancellationToken cancellationToken)
+    {
+        if (music is null) return null;
+        var track = await PickAsync(tenantId, music == "auto" ? null : music, videoId, cancellationToken)
+            ?? throw new VideoInputException($"No music bed in the library fits '{music}'.");
+        return BedFor(track, narrationSeconds);
+    }
+
+    /// <summary>
     /// The tenant's track a timeline's music names: by its id, or, in documents stored before ids were recorded, by
     /// its key; never another tenant's. Null when the tenant has no such track (deleted, or not theirs).
     /// </summary>

@@ -7,7 +7,9 @@ public sealed record SentenceCandidates(int SentenceIndex, IReadOnlyList<ShotCan
 
 /// <summary>A library shot that matches a sentence; <see cref="BestTime"/> is its best-matching keyframe and
 /// <see cref="MatchedPhrase"/> the part of the sentence it matched. <see cref="Credit"/> and <see cref="Licence"/> are
-/// copied from the asset when it was found, so a video's credits survive a later edit or deletion of the asset.</summary>
+/// copied from the asset when it was found, so a video's credits survive a later edit or deletion of the asset.
+/// <see cref="Quality"/> (0..1, <see cref="FrameQuality.Score"/> of the best keyframe) and <see cref="AspectRatio"/> (the
+/// asset's width / height) are what retrieval knows of the picture; null in documents stored before they were recorded.</summary>
 public sealed record ShotCandidate(
     Guid ShotId,
     Guid AssetId,
@@ -19,4 +21,6 @@ public sealed record ShotCandidate(
     double BestTime,
     string MatchedPhrase,
     string? Credit = null,
-    string? Licence = null);
+    string? Licence = null,
+    double? Quality = null,
+    double? AspectRatio = null);

@@ -10,7 +10,7 @@ using VidPress.Core.Script;
 namespace VidPress.Core.Library;
 
 /// <summary>
-/// Which assets a search may return: one tenant's, ready, not expired at <see cref="Now"/>, and, when
+/// Which assets a search may return: one tenant's, pickable at <see cref="Now"/> (<see cref="LicencePolicy"/>), and, when
 /// <see cref="Licences"/> is given, only under those licences.
 /// </summary>
 public sealed record LibraryFilter(Guid TenantId, DateTimeOffset Now, IReadOnlyList<string>? Licences = null);
@@ -252,21 +252,17 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     /// <summary>The filter's conditions on assets. <see cref="Usable"/> states them again through the keyframe's navigations, where the planner needs them as join conditions.</summary>
     private IQueryable<Asset> AllowedAssets(LibraryFilter filter)
     {
-        var assets = db.Assets.AsNoTracking().Where(a =>
-            a.TenantId == filter.TenantId && a.Status == AssetStatus.Ready && (a.ExpiresAt == null || a.ExpiresAt > filter.Now));
+        var assets = db.Assets.AsNoTracking().Where(a => a.TenantId == filter.TenantId).Where(LicencePolicy.Pickable(filter.Now));
         if (filter.Licences is { Count: > 0 } licences)
-            assets = assets.Where(a => a.Licence != null && licences.Contains(a.Licence));
+            assets = assets.Where(LicencePolicy.UnderLicences(licences));
         return assets;
     }
 
     private IQueryable<Keyframe> Usable(LibraryFilter filter)
     {
-        var keyframes = db.Keyframes.AsNoTracking().Where(k =>
-            k.TenantId == filter.TenantId && k.Usable &&
-            k.Shot!.Asset!.Status == AssetStatus.Ready &&
-            (k.Shot.Asset.ExpiresAt == null || k.Shot.Asset.ExpiresAt > filter.Now));
+        var keyframes = db.Keyframes.AsNoTracking().Where(k => k.TenantId == filter.TenantId && k.Usable).Where(LicencePolicy.PickableKeyframe(filter.Now));
         if (filter.Licences is { Count: > 0 } licences)
-            keyframes = keyframes.Where(k => k.Shot!.Asset!.Licence != null && licences.Contains(k.Shot.Asset.Licence));
+            keyframes = keyframes.Where(LicencePolicy.KeyframeUnderLicences(licences));
         return keyframes;
     }
 

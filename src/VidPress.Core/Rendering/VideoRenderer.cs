@@ -9,6 +9,15 @@ namespace VidPress.Core.Rendering;
 
 public sealed record RenderedVideo(string VideoPath, string PosterPath, double DurationSeconds, TimeSpan Elapsed);
 
+/// <summary>One format of a video and the file drawn for it.</summary>
+public sealed record RenderedFormat(VideoFormat Format, RenderedVideo Rendered);
+
+/// <summary>
+/// What the renderer needs besides the timeline: a source per clip (null for a title card), the narration, the music
+/// bed, how shots of another shape fill the frame, and the formats to draw, the first the one asked for first.
+/// </summary>
+public sealed record RenderInput(IReadOnlyList<ClipSource?> Sources, string NarrationPath, BackgroundMusic? Music, FrameFit Fit, IReadOnlyList<VideoFormat> Formats);
+
 /// <summary>
 /// Draws a timeline into an H.264/AAC MP4: the soundtrack is mixed once, the picture is drawn in
 /// parallel segments of whole clips, and the two are joined by stream copy with +faststart.
@@ -20,6 +29,28 @@ public sealed class VideoRenderer(
     private readonly MediaOptions _media = mediaOptions.Value;
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Draws every format of <paramref name="input"/> from the same timeline: same shots and times, reframed for each
+    /// format's frame. The first is drawn in <paramref name="scratch"/> itself, each further one in a folder inside it.
+    /// </summary>
+    /// <param name="progress">Receives the fraction of all the formats' pictures drawn so far.</param>
+    public async Task<IReadOnlyList<RenderedFormat>> RenderFormatsAsync(
+        TimelineDocument timeline, RenderInput input, ScratchFolder scratch, Action<double>? progress, CancellationToken cancellationToken)
+    {
+        var results = new List<RenderedFormat>();
+        var count = input.Formats.Count;
+        for (var n = 0; n < count; n++)
+        {
+            var format = input.Formats[n];
+            var folder = n == 0 ? scratch : new ScratchFolder(scratch.Path, $"format{n}");
+            var done = n;
+            var rendered = await RenderAsync(timeline, new RenderTarget(format.Width, format.Height, input.Fit), input.Sources, input.NarrationPath, input.Music, folder,
+                fraction => progress?.Invoke((done + fraction) / count), cancellationToken);
+            results.Add(new RenderedFormat(format, rendered));
+        }
+        return results;
+    }
 
     /// <param name="progress">Receives the fraction of the picture drawn so far, from ffmpeg's -progress.</param>
     public async Task<RenderedVideo> RenderAsync(

@@ -17,6 +17,15 @@ public static class Languages
         var other => other,
     };
 
+    /// <summary>The narration language of an article: the caller's when given (normalised), else detected from the text.</summary>
+    public static string Choose(string? requested, string articleText) => requested is not null ? Normalise(requested) : Detect(articleText);
+
+    /// <summary>A language the service cannot narrate is the caller's mistake (<see cref="VideoInputException"/>).</summary>
+    public static void RequireSupported(string language)
+    {
+        if (!IsSupported(language)) throw new VideoInputException($"Language '{language}' is not supported.");
+    }
+
     /// <summary>Chinese when at least a fifth of the letters are CJK ideographs, English otherwise.</summary>
     public static string Detect(string text)
     {

@@ -1,3 +1,4 @@
+using VidPress.Core.Library;
 using VidPress.Core.Script;
 
 namespace VidPress.Core.Timeline;
@@ -25,6 +26,20 @@ public sealed record TimelineExtras
     public MusicBed? Music { get; init; }
 
     public static readonly TimelineExtras None = new();
+
+    /// <summary>
+    /// What retrieval recorded of each candidate shot's picture (<see cref="ShotCandidate.Quality"/>, its asset's shape);
+    /// shots it recorded nothing of (documents stored before) are left out and count as unknown. The library stores no
+    /// salient box yet, so a still's Ken Burns path keeps its centre in view, mapped through the crop its shape needs.
+    /// </summary>
+    public static IReadOnlyDictionary<Guid, ShotDetails> ShotsFrom(CandidatesDocument candidates)
+    {
+        var shots = new Dictionary<Guid, ShotDetails>();
+        foreach (var shot in candidates.Sentences.SelectMany(s => s.Shots))
+            if ((shot.Quality is not null || shot.AspectRatio is not null) && !shots.ContainsKey(shot.ShotId))
+                shots[shot.ShotId] = new ShotDetails(shot.Quality ?? 1.0, SalientBox: null, shot.AspectRatio);
+        return shots;
+    }
 
     public IReadOnlyList<AnchorPoint> AnchorsOf(int sentenceIndex) => Anchors.TryGetValue(sentenceIndex, out var a) ? a : [];
     public ShotDetails DetailsOf(Guid shotId) => Shots.TryGetValue(shotId, out var d) ? d : Default;
