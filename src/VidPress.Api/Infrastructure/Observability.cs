@@ -9,10 +9,11 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using VidPress.Core.Data;
 using VidPress.Core.Jobs;
+using VidPress.Core.Telemetry;
 
 namespace VidPress.Api.Infrastructure;
 
-/// <summary>Traces, metrics (Prometheus at /metrics, OTLP when configured) and health checks (/health).</summary>
+/// <summary>Traces, metrics (Prometheus at /metrics, OTLP when configured), health checks (/health) and the console log format (Logging:Format).</summary>
 public static class Observability
 {
     public static WebApplicationBuilder AddVidPressObservability(this WebApplicationBuilder builder)
@@ -21,10 +22,13 @@ public static class Observability
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("vidpress-api"))
             .WithTracing(t => t.AddSource(PipelineMetrics.Name).AddAspNetCoreInstrumentation(o => o.Filter = IsNotScrape).AddHttpClientInstrumentation())
-            .WithMetrics(m => m.AddMeter(PipelineMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(PipelineMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation().AddProcessInstrumentation().AddPrometheusExporter());
         // The standard variable, so a collector is wired the same way as for any other OpenTelemetry service.
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
         services.AddSingleton<VideoStateGauge>();
+        services.AddSingleton<QueueDepthGauge>();
+        builder.Logging.AddVidPressConsoleFormat(builder.Configuration);
 
         services.AddOptions<ToolHealthOptions>().BindConfiguration("Health");
         // Singletons: each keeps its tool's last answer for Health:CacheFor (a check added by type alone is built per request).
@@ -41,6 +45,7 @@ public static class Observability
     public static WebApplication MapVidPressObservability(this WebApplication app)
     {
         app.Services.GetRequiredService<VideoStateGauge>();
+        app.Services.GetRequiredService<QueueDepthGauge>();
         app.UseMetricsAccess();
         // Service-wide figures: guarded by MetricsAccess (scrape token or this machine), not by a tenant's key.
         app.MapPrometheusScrapingEndpoint(MetricsAccess.Path).AllowAnonymous();
