@@ -83,31 +83,21 @@ public static class Observability
 /// </summary>
 public sealed class VideoStateGauge
 {
-    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
     private readonly IServiceScopeFactory _scopes;
-    private readonly Lock _lock = new();
-    private Measurement<long>[] _last = [];
-    private DateTime _readAt = DateTime.MinValue;
 
     public VideoStateGauge(IMeterFactory meters, IServiceScopeFactory scopes)
     {
         _scopes = scopes;
-        meters.Create(PipelineMetrics.Name).CreateObservableGauge("vidpress.videos", Read, "{video}", "Videos by state, across every worker.");
+        // Held by the meter through its callback for as long as the meter lives.
+        _ = new CachedGauge(meters.Create(PipelineMetrics.Name), "vidpress.videos", "{video}", "Videos by state, across every worker.", TimeSpan.FromSeconds(5), Read);
     }
 
-    private IEnumerable<Measurement<long>> Read()
+    private Measurement<long>[] Read()
     {
-        lock (_lock)
-        {
-            if (DateTime.UtcNow - _readAt < MaxAge) return _last;
-            using var scope = _scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
-            var counts = db.Videos.AsNoTracking().GroupBy(v => v.Status).Select(g => new { Status = g.Key, Count = g.LongCount() }).ToList();
-            _last = Enum.GetValues<VideoStatus>()
-                .Select(s => new Measurement<long>(counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0, new KeyValuePair<string, object?>("state", s.ToString().ToLowerInvariant())))
-                .ToArray();
-            _readAt = DateTime.UtcNow;
-            return _last;
-        }
+        using var scope = _scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
+        var counts = db.Videos.AsNoTracking().GroupBy(v => v.Status).Select(g => new { Status = g.Key, Count = g.LongCount() }).ToList();
+        return [.. Enum.GetValues<VideoStatus>()
+            .Select(s => new Measurement<long>(counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0, new KeyValuePair<string, object?>("state", s.ToString().ToLowerInvariant())))];
     }
 }

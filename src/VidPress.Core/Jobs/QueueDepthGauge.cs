@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Hangfire;
+using VidPress.Core.Telemetry;
 
 namespace VidPress.Core.Jobs;
 
@@ -10,36 +11,28 @@ namespace VidPress.Core.Jobs;
 /// </summary>
 public sealed class QueueDepthGauge
 {
-    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
     private static readonly string[] Queues = [JobQueues.Render, JobQueues.Default, JobQueues.Gpu];
     private readonly JobStorage _storage;
-    private readonly Lock _lock = new();
-    private Measurement<long>[] _last = [];
-    private DateTime _readAt = DateTime.MinValue;
 
     public QueueDepthGauge(IMeterFactory meters, JobStorage storage)
     {
         _storage = storage;
-        meters.Create(PipelineMetrics.Name).CreateObservableGauge("vidpress.queue.depth", Read, "{job}", "Jobs waiting in each Hangfire queue for a worker.");
+        // Held by the meter through its callback for as long as the meter lives.
+        _ = new CachedGauge(meters.Create(PipelineMetrics.Name), "vidpress.queue.depth", "{job}", "Jobs waiting in each Hangfire queue for a worker.",
+            TimeSpan.FromSeconds(5), Read);
     }
 
-    private IEnumerable<Measurement<long>> Read()
+    private Measurement<long>[] Read()
     {
-        lock (_lock)
+        try
         {
-            if (DateTime.UtcNow - _readAt < MaxAge) return _last;
-            try
-            {
-                var monitoring = _storage.GetMonitoringApi();
-                _last = [.. Queues.Select(q => new Measurement<long>(monitoring.EnqueuedCount(q), new KeyValuePair<string, object?>("queue", q)))];
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // The database is away: no figure rather than a failed scrape (the other series still matter then).
-                _last = [];
-            }
-            _readAt = DateTime.UtcNow;
-            return _last;
+            var monitoring = _storage.GetMonitoringApi();
+            return [.. Queues.Select(q => new Measurement<long>(monitoring.EnqueuedCount(q), new KeyValuePair<string, object?>("queue", q)))];
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The database is away: no figure rather than a failed scrape (the other series still matter then).
+            return [];
         }
     }
 }
