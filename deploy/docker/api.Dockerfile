@@ -11,9 +11,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
-COPY models/tiny-clip /models/tiny-clip
+# No model inside: the CLIP model is mounted at /models (compose: ./models; Kubernetes: the models volume,
+# deploy/README.md), so production never runs the repository's tiny test model by accident.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
-    Clip__ModelPath=/models/tiny-clip \
+    Clip__ModelPath=/models/clip \
     Storage__Root=/data/media
 VOLUME /data/media
 EXPOSE 8080

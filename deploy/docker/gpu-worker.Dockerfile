@@ -13,18 +13,24 @@ FROM mcr.microsoft.com/dotnet/runtime:10.0 AS dotnet
 # cuDNN 9; on a CUDA 12 image it cannot load and generation silently falls back to the CPU.
 FROM nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-noto-cjk ca-certificates libicu74 \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-noto-cjk ca-certificates libicu74 curl \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=dotnet /usr/share/dotnet /usr/share/dotnet
 RUN ln -s /usr/share/dotnet/dotnet /usr/bin/dotnet
 WORKDIR /app
 COPY --from=build /app .
-COPY models /models
-ENV Clip__ModelPath=/models/tiny-clip \
-    Generation__ModelPath=/models/tiny-sd \
+# No model inside: CLIP and the diffusion model are mounted at /models (deploy/README.md).
+ENV Clip__ModelPath=/models/clip \
+    Generation__ModelPath=/models/sd \
     Generation__PreferCuda=true \
     Clip__PreferCuda=true \
     Storage__Root=/data/media \
-    Jobs__Queues__0=gpu
+    Jobs__Queues__0=gpu \
+    Worker__MetricsPort=9464 \
+    Worker__MetricsHost=*
 VOLUME /data/media
+EXPOSE 9464
+# Ubuntu 24.04's unprivileged user (uid 1000).
+USER ubuntu
+HEALTHCHECK CMD curl -fsS http://127.0.0.1:9464/health || exit 1
 ENTRYPOINT ["dotnet", "VidPress.Worker.dll"]

@@ -93,6 +93,7 @@ public static class VidPressServices
                 // Per server, not Hangfire's process-wide filter list: the filter reads this host's database.
                 o.FilterProvider = new PipelineTelemetryFilter.Provider(sp, Hangfire.Common.JobFilterProviders.Providers);
                 o.Queues = queues;
+                o.ServerName = JobServerName.ForThisProcess;
                 o.WorkerCount = workerCount;
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             });

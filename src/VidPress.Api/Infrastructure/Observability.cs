@@ -10,10 +10,11 @@ using OpenTelemetry.Trace;
 using VidPress.Core;
 using VidPress.Core.Data;
 using VidPress.Core.Jobs;
+using VidPress.Core.Telemetry;
 
 namespace VidPress.Api.Infrastructure;
 
-/// <summary>Traces, metrics (Prometheus at /metrics, OTLP when configured) and health checks (/health).</summary>
+/// <summary>Traces, metrics (Prometheus at /metrics, OTLP when configured), health checks (/health) and the console log format (Logging:Format).</summary>
 public static class Observability
 {
     public static WebApplicationBuilder AddVidPressObservability(this WebApplicationBuilder builder)
@@ -22,10 +23,13 @@ public static class Observability
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("vidpress-api"))
             .WithTracing(t => t.AddSource(PipelineMetrics.Name).AddAspNetCoreInstrumentation(o => o.Filter = IsNotScrape).AddHttpClientInstrumentation())
-            .WithMetrics(m => m.AddMeter(PipelineMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(PipelineMetrics.Name).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation().AddProcessInstrumentation().AddPrometheusExporter());
         // The standard variable, so a collector is wired the same way as for any other OpenTelemetry service.
         if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) otel.UseOtlpExporter();
         services.AddSingleton<VideoStateGauge>();
+        services.AddSingleton<QueueDepthGauge>();
+        builder.Logging.AddVidPressConsoleFormat(builder.Configuration);
 
         services.AddValidatedOptions<ToolHealthOptions>(ToolHealthOptions.SectionName);
         // Singletons: each keeps its tool's last answer for Health:CacheFor (a check added by type alone is built per request).
@@ -42,6 +46,7 @@ public static class Observability
     public static WebApplication MapVidPressObservability(this WebApplication app)
     {
         app.Services.GetRequiredService<VideoStateGauge>();
+        app.Services.GetRequiredService<QueueDepthGauge>();
         app.UseMetricsAccess();
         // Service-wide figures: guarded by MetricsAccess (scrape token or this machine), not by a tenant's key.
         app.MapPrometheusScrapingEndpoint(MetricsAccess.Path).AllowAnonymous();
@@ -79,31 +84,21 @@ public static class Observability
 /// </summary>
 public sealed class VideoStateGauge
 {
-    private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
     private readonly IServiceScopeFactory _scopes;
-    private readonly Lock _lock = new();
-    private Measurement<long>[] _last = [];
-    private DateTime _readAt = DateTime.MinValue;
 
     public VideoStateGauge(IMeterFactory meters, IServiceScopeFactory scopes)
     {
         _scopes = scopes;
-        meters.Create(PipelineMetrics.Name).CreateObservableGauge("vidpress.videos", Read, "{video}", "Videos by state, across every worker.");
+        // Held by the meter through its callback for as long as the meter lives.
+        _ = new CachedGauge(meters.Create(PipelineMetrics.Name), "vidpress.videos", "{video}", "Videos by state, across every worker.", TimeSpan.FromSeconds(5), Read);
     }
 
-    private IEnumerable<Measurement<long>> Read()
+    private Measurement<long>[] Read()
     {
-        lock (_lock)
-        {
-            if (DateTime.UtcNow - _readAt < MaxAge) return _last;
-            using var scope = _scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
-            var counts = db.Videos.AsNoTracking().GroupBy(v => v.Status).Select(g => new { Status = g.Key, Count = g.LongCount() }).ToList();
-            _last = Enum.GetValues<VideoStatus>()
-                .Select(s => new Measurement<long>(counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0, new KeyValuePair<string, object?>("state", s.ToString().ToLowerInvariant())))
-                .ToArray();
-            _readAt = DateTime.UtcNow;
-            return _last;
-        }
+        using var scope = _scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
+        var counts = db.Videos.AsNoTracking().GroupBy(v => v.Status).Select(g => new { Status = g.Key, Count = g.LongCount() }).ToList();
+        return [.. Enum.GetValues<VideoStatus>()
+            .Select(s => new Measurement<long>(counts.FirstOrDefault(c => c.Status == s)?.Count ?? 0, new KeyValuePair<string, object?>("state", s.ToString().ToLowerInvariant())))];
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VidPress.Core.Data;
 using VidPress.Core.Network;
+using VidPress.Core.Telemetry;
 
 namespace VidPress.Core.Delivery;
 
@@ -114,6 +115,8 @@ public sealed class WebhookSender(
         }
         db.WebhookDeliveries.Add(delivery);
         await db.SaveChangesAsync(CancellationToken.None);
+        ServiceMetrics.RecordWebhookAttempt(delivery.Succeeded ? ServiceMetrics.WebhookOutcome.Delivered
+            : delivery.StatusCode is not null ? ServiceMetrics.WebhookOutcome.Rejected : ServiceMetrics.WebhookOutcome.Unreachable);
         logger.LogInformation("Webhook {WebhookId} attempt {Attempt} to {Url}: {Outcome}", webhookId, number, url, delivery.Succeeded ? "delivered" : delivery.Error);
         return new WebhookOutcome(number, delivery.Succeeded);
     }

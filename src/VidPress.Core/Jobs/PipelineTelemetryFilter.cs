@@ -5,6 +5,7 @@ using Hangfire.Server;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using VidPress.Core.Data;
+using VidPress.Core.Telemetry;
 
 namespace VidPress.Core.Jobs;
 
@@ -17,12 +18,13 @@ public sealed class PipelineTelemetryFilter(IServiceProvider services) : IServer
 {
     private const string ActivityKey = "vidpress.activity";
 
-    /// <summary>The global filters (retries, queues) plus this host's telemetry filter.</summary>
+    /// <summary>The global filters (retries, queues) plus this host's telemetry filters.</summary>
     public sealed class Provider(IServiceProvider services, IJobFilterProvider global) : IJobFilterProvider
     {
         private readonly JobFilter _filter = new(new PipelineTelemetryFilter(services), JobFilterScope.Global, null);
+        private readonly JobFilter _queueWait = new(new QueueWaitFilter(services.GetRequiredService<JobStorage>()), JobFilterScope.Global, null);
 
-        public IEnumerable<JobFilter> GetFilters(Job job) => global.GetFilters(job).Append(_filter);
+        public IEnumerable<JobFilter> GetFilters(Job job) => global.GetFilters(job).Append(_queueWait).Append(_filter);
     }
 
     public void OnPerforming(PerformingContext context)
@@ -40,7 +42,7 @@ public sealed class PipelineTelemetryFilter(IServiceProvider services) : IServer
         var activity = context.Items.TryGetValue(ActivityKey, out var item) ? item as Activity : null;
         try
         {
-            var (status, duration, renderSeconds) = context.Exception is null ? ReadOutcome(videoId) : (null, null, null);
+            var (status, duration, renderSeconds, createdAt, finishedAt) = context.Exception is null ? ReadOutcome(videoId) : default;
             var outcome = context.Canceled ? "cancelled"
                 : context.Exception is not null ? "retried"
                 : status == VideoStatus.Succeeded ? "succeeded"
@@ -49,6 +51,9 @@ public sealed class PipelineTelemetryFilter(IServiceProvider services) : IServer
             var lastStage = PipelineMetrics.EndRun(videoId, outcome);
             if (lastStage == VideoStage.Render && outcome == "succeeded" && duration is { } d && renderSeconds is { } r)
                 PipelineMetrics.RecordRender(d, r);
+            // Published by this run: from the request to now, retries and queue waits included.
+            if (lastStage is not null && outcome == "succeeded" && createdAt is { } created && finishedAt is { } finished)
+                ServiceMetrics.RecordVideoPublished(created, finished);
             if (activity is not null && outcome is not "succeeded") activity.SetStatus(ActivityStatusCode.Error, context.Exception?.Message ?? outcome);
         }
         finally
@@ -57,13 +62,13 @@ public sealed class PipelineTelemetryFilter(IServiceProvider services) : IServer
         }
     }
 
-    private (VideoStatus?, double?, double?) ReadOutcome(Guid videoId)
+    private (VideoStatus?, double?, double?, DateTimeOffset?, DateTimeOffset?) ReadOutcome(Guid videoId)
     {
         using var scope = services.CreateScope();
         using var db = scope.ServiceProvider.GetRequiredService<IDbContextFactory<VidPressDbContext>>().CreateDbContext();
         var row = db.Videos.AsNoTracking().Where(v => v.Id == videoId)
-            .Select(v => new { v.Status, v.DurationSeconds, v.RenderSeconds }).SingleOrDefault();
-        return row is null ? (null, null, null) : (row.Status, row.DurationSeconds, row.RenderSeconds);
+            .Select(v => new { v.Status, v.DurationSeconds, v.RenderSeconds, v.CreatedAt, v.FinishedAt }).SingleOrDefault();
+        return row is null ? default : (row.Status, row.DurationSeconds, row.RenderSeconds, row.CreatedAt, row.FinishedAt);
     }
 
     private static Guid? VideoIdOf(PerformContext context) =>

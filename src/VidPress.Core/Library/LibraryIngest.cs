@@ -6,6 +6,7 @@ using Pgvector;
 using VidPress.Core.Data;
 using VidPress.Core.Embeddings;
 using VidPress.Core.Media;
+using VidPress.Core.Telemetry;
 
 namespace VidPress.Core.Library;
 
@@ -33,6 +34,7 @@ public sealed class LibraryIngest(
         db.Shots.RemoveRange(asset.Shots);
         await storage.DeletePrefixAsync(StorageKeys.AssetShotsFolder(asset.TenantId, asset.Id), cancellationToken);
 
+        var started = Stopwatch.GetTimestamp();
         var path = await storage.GetLocalPathAsync(asset.StorageKey, cancellationToken);
         // Per-stage wall time, logged with the result: what an operator needs to see where ingest time goes.
         var stage = Stopwatch.StartNew();
@@ -129,6 +131,7 @@ public sealed class LibraryIngest(
             logger.LogInformation("Asset {AssetId} was deleted during its ingest; its files are removed", asset.Id);
             return;
         }
+        ServiceMetrics.RecordIngest(asset.Kind.ToString().ToLowerInvariant(), asset.SizeBytes, asset.DurationSeconds, Stopwatch.GetElapsedTime(started));
         logger.LogInformation(
             "Ingested asset {AssetId}: {Shots} shots, {Keyframes} keyframes ({Unusable} unusable); scenes {ScenesMs:0} ms, keyframe decode {DecodeMs:0} ms, " +
             "CLIP {ClipMs:0} ms, thumbnails {ThumbnailsMs:0} ms, rows {SaveMs:0} ms",

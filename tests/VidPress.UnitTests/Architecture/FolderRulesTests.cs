@@ -17,7 +17,7 @@ public sealed class FolderRulesTests
     private static readonly string[] Stages = ["Articles", "Script", "Narration", "Library", "Timeline", "Generation", "Rendering", "Delivery"];
 
     /// <summary>Services every stage may use. Music is where the beat tracker is moving to (from Timeline/Music).</summary>
-    private static readonly string[] Shared = ["Media", "Network", "Embeddings", "Music"];
+    private static readonly string[] Shared = ["Media", "Network", "Embeddings", "Music", "Telemetry"];
 
     /// <summary>The stage types that use Data: the services that own its queries (docs/architecture.md lists them).</summary>
     private static readonly string[] QueryOwners =
