@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace VidPress.Core.Timeline.Music;
+namespace VidPress.Core.Music;
 
 /// <summary>The tempo of a music track and where its beats fall, in seconds from its start.</summary>
 public sealed record BeatTrack(double TempoBpm, IReadOnlyList<double> Beats);

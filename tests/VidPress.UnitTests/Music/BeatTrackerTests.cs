@@ -1,6 +1,6 @@
-using VidPress.Core.Timeline.Music;
+using VidPress.Core.Music;
 
-namespace VidPress.UnitTests.Timeline;
+namespace VidPress.UnitTests.Music;
 
 public class BeatTrackerTests
 {
