@@ -22,6 +22,9 @@ public sealed class IngestOptions : System.ComponentModel.DataAnnotations.IValid
     public double ScenePeakRatio { get; set; } = 4;
     [Between(0, 3600)]
     public double MinShotSeconds { get; set; } = 1.0;
+    /// <summary>A gradual transition (dissolve, wipe) changes the picture by at least this much (mean absolute, 0–1) over two seconds.</summary>
+    [Between(0, 1)]
+    public double GradualMinChange { get; set; } = 0.08;
     /// <summary>Keyframes decoded and embedded together: bounds memory (a 640-px candidate is ~0.7 MB as RGB) while batching CLIP.</summary>
     [Between(1, 1024)]
     public int KeyframeBatchSize { get; set; } = 16;

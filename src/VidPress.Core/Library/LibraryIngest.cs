@@ -42,12 +42,14 @@ public sealed class LibraryIngest(
         using var candidatesFolder = storage.CreateScratch("keyframes");
         SceneScan? scan = null;
         IReadOnlyList<ShotSpan> spans;
+        ShotSplit? split = null;
         if (asset.Kind == AssetKind.Image) spans = [new ShotSpan(0, 0)];
         else
         {
             scan = await scenes.ScanAsync(path, candidatesFolder.Path, asset.DurationSeconds, cancellationToken);
-            spans = ShotBoundaries.Split(scan.Scores, asset.DurationSeconds,
-                _options.SceneThreshold, _options.MinShotSeconds, _options.ScenePeakMinScore, _options.ScenePeakRatio);
+            split = ShotBoundaries.Detect(scan.Scores, scan.Frames, asset.DurationSeconds,
+                _options.SceneThreshold, _options.MinShotSeconds, _options.ScenePeakMinScore, _options.ScenePeakRatio, _options.GradualMinChange);
+            spans = split.Shots;
         }
         var scenesTime = stage.Elapsed;
         TimeSpan decodeTime = default, clipTime = default;
@@ -61,7 +63,7 @@ public sealed class LibraryIngest(
         var candidateTimes = scan?.Candidates.Select(c => c.Time).ToList() ?? [];
         var planned = scan is null
             ? [(Shot: shots[0], Time: 0.0, Candidate: (string?)null)]
-            : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(candidateTimes, span, _options.KeyframeIntervalSeconds, i == spans.Count - 1)
+            : spans.SelectMany((span, i) => ShotBoundaries.PickCandidates(candidateTimes, span, _options.KeyframeIntervalSeconds, i == spans.Count - 1, split)
                 .Select(c => (Shot: shots[i], Time: Math.Round(scan.Candidates[c].Time, 3), Candidate: (string?)scan.Candidates[c].Path))).ToList();
 
         // Per shot, the best keyframe so far (usable first, then sharpest) becomes its thumbnail. For a video only its

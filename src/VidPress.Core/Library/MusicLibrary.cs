@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using VidPress.Core.Data;
 using VidPress.Core.Media;
+using VidPress.Core.Music;
 using VidPress.Core.Timeline;
-using VidPress.Core.Timeline.Music;
 
 namespace VidPress.Core.Library;
 

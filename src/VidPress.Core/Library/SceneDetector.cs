@@ -9,7 +9,11 @@ namespace VidPress.Core.Library;
 public sealed record KeyframeCandidate(double Time, string Path);
 
 /// <summary>What the single decoding pass over a video found: every frame's scene score and the candidate keyframes.</summary>
-public sealed record SceneScan(IReadOnlyList<SceneScore> Scores, IReadOnlyList<KeyframeCandidate> Candidates);
+public sealed record SceneScan(IReadOnlyList<SceneScore> Scores, IReadOnlyList<KeyframeCandidate> Candidates)
+{
+    /// <summary>Every scored frame as a tiny grey picture, for the gradual-transition and flash checks; null if they did not line up.</summary>
+    public TinyFrames? Frames { get; init; }
+}
 
 /// <summary>
 /// Reads ffmpeg's scene-change score of every frame (the select filter's <c>scene</c> value, printed by the
@@ -38,12 +42,15 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
             "[0:v:0]split=2[scan][pick];" +
             // Microsecond timestamps: the metadata filter prints pts_time with six significant digits (10 ms steps past
             // 1000 s, 100 ms past 10,000 s), but pts exactly; read in that time base, cuts stay on their frames.
-            $"[scan]settb=1/{ScoreTimeBase},scale=160:-2:flags=area,select='gte(scene\\,0)',metadata=print[scores];" +
+            $"[scan]settb=1/{ScoreTimeBase},scale=160:-2:flags=area,select='gte(scene\\,0)',metadata=print,split=2[scores][small];" +
+            // The same frames again at 16x9 grey (144 bytes each), for comparing frames a second apart: dissolves, wipes, flashes.
+            $"[small]scale={TinyFrames.DefaultWidth}:{TinyFrames.DefaultHeight}:flags=area,format=gray[tiny];" +
             $"[pick]select='isnan(prev_selected_t)+gt({slot}\\,floor(prev_selected_t*{perSecond}))',showinfo," +
             $"scale='min({width}\\,iw)':-2,format=yuvj420p[candidates]";
         // Held to the duration the header declares: past DecodeLimitSeconds of it, or past MaxFrameRate frames a second
         // over it (timestamps that stand still), ffmpeg is stopped and the file refused. Scores are parsed as the lines
-        // come, 16 bytes a frame, so what this pass keeps grows with the frames decoded and no further.
+        // come, 16 bytes a frame, and the tiny pictures are 144 bytes a frame on scratch disk, read back once at the end, so
+        // what this pass keeps grows with the frames decoded and no further.
         var declared = durationSeconds > 0 && double.IsFinite(durationSeconds) ? durationSeconds : _media.MaxDurationSeconds;
         var limit = MediaOptions.DecodeLimitSeconds(declared);
         var maxFrames = _media.MaxFramesFor(declared);
@@ -52,6 +59,7 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
         string? overrun = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pattern = Path.Combine(folder, "candidate-%06d.jpg");
+        var tinyPath = Path.Combine(folder, "frames.gray");
         ToolResult result;
         try
         {
@@ -61,6 +69,7 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
                 .. (_library.DecodeThreads > 0 ? ["-threads", _library.DecodeThreads.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>()),
                 "-i", "file:" + Path.GetFullPath(path), "-filter_complex", graph,
                 "-map", "[scores]", "-an", "-sn", "-dn", "-f", "null", "-",
+                "-map", "[tiny]", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "gray", "file:" + tinyPath,
                 "-map", "[candidates]", "-an", "-sn", "-dn", "-fps_mode", "passthrough", "-c:v", "mjpeg", "-q:v", "3",
                 "-start_number", "0", "-f", "image2", pattern,
             ], TimeoutFor(durationSeconds, _library), stop.Token, onStderrLine: line =>
@@ -93,7 +102,13 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
         var candidates = times.Select((t, i) => new KeyframeCandidate(t, Path.Combine(folder, $"candidate-{i.ToString("000000", CultureInfo.InvariantCulture)}.jpg"))).ToList();
         if (candidates.Any(c => !File.Exists(c.Path)))
             throw new ToolFailedException(_media.FfmpegPath, $"logged {candidates.Count} candidate keyframes but wrote fewer");
-        lock (scores) return new SceneScan(scores.Scores, candidates);
+        TinyFrames? tiny = null;
+        if (File.Exists(tinyPath))
+        {
+            tiny = new TinyFrames(TinyFrames.DefaultWidth, TinyFrames.DefaultHeight, await File.ReadAllBytesAsync(tinyPath, cancellationToken));
+            File.Delete(tinyPath);
+        }
+        lock (scores) return new SceneScan(scores.Scores, candidates) { Frames = tiny?.Count == scores.Scores.Count ? tiny : null };
     }
 
     private string? PixelLimitMessage(string stderr) => MediaProbe.PixelLimitMessage(stderr, _media.MaxPixels);

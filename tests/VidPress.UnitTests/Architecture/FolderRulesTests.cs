@@ -8,7 +8,7 @@ namespace VidPress.UnitTests.Architecture;
 /// The rules of docs/architecture.md, "Which folder may use which", read off the compiled VidPress.Core: every type
 /// another type names in its base types, fields, properties, signatures, locals, attributes and method bodies (the IL's
 /// type, method and field tokens, lambdas and async state machines counted as their declaring type's). A folder is the
-/// namespace under VidPress.Core (VidPress.Core.Timeline.Music belongs to Timeline). Constants are inlined by the
+/// namespace under VidPress.Core (VidPress.Core.Music is the shared Music folder). Constants are inlined by the
 /// compiler and <c>nameof</c> leaves a string, so neither counts: they are no dependency of the running code.
 /// </summary>
 public sealed class FolderRulesTests
@@ -16,7 +16,7 @@ public sealed class FolderRulesTests
     /// <summary>The stages in the order a video goes through them; a stage may use the documents of those before it.</summary>
     private static readonly string[] Stages = ["Articles", "Script", "Narration", "Library", "Timeline", "Generation", "Rendering", "Delivery"];
 
-    /// <summary>Services every stage may use. Music is where the beat tracker is moving to (from Timeline/Music).</summary>
+    /// <summary>Services every stage may use. Music is the beat tracker, used at upload and at timeline build.</summary>
     private static readonly string[] Shared = ["Media", "Network", "Embeddings", "Music", "Telemetry"];
 
     /// <summary>The stage types that use Data: the services that own its queries (docs/architecture.md lists them).</summary>
@@ -38,9 +38,8 @@ public sealed class FolderRulesTests
     /// </summary>
     private static readonly (string From, string To, string Why)[] Allowed =
     [
-        // The beat tracker runs at upload but lives under Timeline/Music (being moved to Core/Music), and the music bed
-        // a video gets (MusicBed, part of the timeline document) is built by the library's MusicLibrary.
-        ("VidPress.Core.Library.MusicLibrary", "Timeline", "beat tracker under Timeline/Music; MusicBed in the timeline document"),
+        // The music bed a video gets (MusicBed, part of the timeline document) is built by the library's MusicLibrary.
+        ("VidPress.Core.Library.MusicLibrary", "Timeline", "MusicBed in the timeline document"),
         // ArticleReader measures wide (CJK) text with Script's Languages.IsCjk, while Script's SentenceSplitter uses
         // ArticleReader.Normalise: Articles ↔ Script. Articles extraction is being reworked (its own task); the character
         // classes belong to the article (or a shared text helper) that both read.
