@@ -1,45 +1,25 @@
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Api.Library;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Library;
 
-/// <summary>A service with a small upload limit, so the limit itself can be tested cheaply.</summary>
-public sealed class MediaLibraryFixture : ServiceFixture
+/// <summary>A newsroom whose media library starts empty, on the shared service (upload limit <see cref="MaxUploadBytes"/>).</summary>
+public sealed class MediaLibrary(ServiceFixture service, VidPress.Core.Tenants.CreatedKey key) : Newsroom(service, key)
 {
-    public const long MaxUploadBytes = 8 * 1024 * 1024;
+    public const long MaxUploadBytes = ServiceFixture.MaxUploadBytes;
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Library:MaxUploadBytes"] = MaxUploadBytes.ToString() };
+    public static Task<MediaLibrary> OnAsync(ServiceFixture service) =>
+        service.SceneAsync("media library", async s => new MediaLibrary(s, await s.CreateKeyAsync("media-library")));
 
-    public async Task<HttpResponseMessage> UploadAsync(string path, string fileName, IDictionary<string, string>? fields = null)
-    {
-        using var form = new MultipartFormDataContent();
-        var file = new StreamContent(File.OpenRead(path));
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "file", fileName);
-        foreach (var (name, value) in fields ?? new Dictionary<string, string>()) form.Add(new StringContent(value), name);
-        return await Client.PostAsync("/library/assets", form);
-    }
+    public Task<HttpResponseMessage> UploadAsync(string path, string fileName, IDictionary<string, string>? fields = null) =>
+        Client.UploadAsync("/library/assets", path, fileName, fields: Fields(fields));
 
     /// <summary>Uploads and waits for ingest; returns the ready asset.</summary>
-    public async Task<JsonElement> AddAsync(string path, string fileName, IDictionary<string, string>? fields = null)
-    {
-        using var response = await UploadAsync(path, fileName, fields);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, $"{fileName}: {(int)response.StatusCode} {body}");
-        var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
-        var asset = await WaitForAssetAsync(id, TimeSpan.FromMinutes(2));
-        Assert.True(asset.GetProperty("status").GetString() == "ready", asset.ToString());
-        return asset;
-    }
+    public Task<AssetResponse> AddAsync(string path, string fileName, IDictionary<string, string>? fields = null) =>
+        Client.AddAssetAsync(path, fileName, fields: Fields(fields));
 
-    public async Task<JsonElement[]> SearchAsync(string query, int limit = 20)
-    {
-        var hits = await GetJsonAsync($"/library/search?q={Uri.EscapeDataString(query)}&limit={limit}");
-        return hits.EnumerateArray().ToArray();
-    }
+    public Task<SearchHit[]> SearchAsync(string query, int limit = 20) => Client.SearchAsync(query, limit);
 
     /// <summary>Every file under the storage root except the tests' own work folder.</summary>
     public IReadOnlyList<string> StoredFiles() =>
@@ -48,10 +28,6 @@ public sealed class MediaLibraryFixture : ServiceFixture
             : [];
 
     public Task<long> AssetRowsAsync() => Database.ScalarAsync<long>("select count(*) from assets");
-}
 
-[CollectionDefinition(Name)]
-public sealed class MediaLibraryCollection : ICollectionFixture<MediaLibraryFixture>
-{
-    public const string Name = "service with an empty media library";
+    private static (string, string)[] Fields(IDictionary<string, string>? fields) => fields?.Select(f => (f.Key, f.Value)).ToArray() ?? [];
 }
