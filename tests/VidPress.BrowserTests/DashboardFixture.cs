@@ -1,11 +1,9 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.BrowserTests;
 
@@ -35,17 +33,8 @@ public sealed class DashboardFixture : ServiceFixture
         Directory.CreateDirectory(ScreenshotFolder);
         foreach (var picture in new[] { "red-circle", "blue-square", "green-triangle" })
         {
-            var clip = await VidPress.IntegrationTests.Infrastructure.Media.ShapeClipAsync(WorkFolder, picture);
-            using var form = new MultipartFormDataContent();
-            var file = new StreamContent(File.OpenRead(clip));
-            file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
-            form.Add(file, "file", picture + ".mp4");
-            form.Add(new StringContent(picture.Replace('-', ' ')), "title");
-            form.Add(new StringContent("shape,test"), "tags");
-            using var response = await Client.PostAsync("/library/assets", form);
-            response.EnsureSuccessStatusCode();
-            var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-            Assert.Equal("ready", (await WaitForAssetAsync(id, TimeSpan.FromMinutes(2))).GetProperty("status").GetString());
+            var clip = await VidPress.Testing.Media.ShapeClipAsync(WorkFolder, picture);
+            await Client.AddAssetAsync(clip, picture + ".mp4", "video/mp4", ("title", picture.Replace('-', ' ')), ("tags", "shape,test"));
         }
 
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
+using VidPress.Testing;
 
 namespace VidPress.BrowserTests;
 
@@ -54,8 +55,7 @@ public sealed class DashboardTests(DashboardFixture service) : IClassFixture<Das
         Assert.True(seen.SequenceEqual(seen.Order()), $"progress went backwards: {string.Join(", ", seen)}");
         Assert.Equal("100", await bar.GetAttributeAsync("aria-valuenow"));
 
-        var video = await service.GetJsonAsync($"/videos/{id}");
-        var apiDuration = video.GetProperty("durationSeconds").GetDouble();
+        var apiDuration = (await service.Client.GetVideoAsync(id)).DurationSeconds!.Value;
 
         await row.ClickAsync();
         var player = page.Locator("#player");
@@ -99,10 +99,5 @@ public sealed class DashboardTests(DashboardFixture service) : IClassFixture<Das
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(service.ScreenshotFolder, "library-search.png") });
     }
 
-    private async Task<Guid> PostVideoAsync(object request)
-    {
-        using var post = await service.Client.PostAsJsonAsync("/videos", request);
-        Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        return (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
+    private Task<Guid> PostVideoAsync(object request) => service.Client.PostVideoAsync(request);
 }

@@ -2,18 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests;
 
-[CollectionDefinition(Name)]
-public sealed class PlainServiceCollection : ICollectionFixture<ServiceFixture>
-{
-    public const string Name = "service with an empty library";
-}
-
 /// <summary>Bad requests get a 4xx problem document, and nothing of them is kept.</summary>
-[Collection(PlainServiceCollection.Name)]
+[Collection(SharedService.Name)]
 public sealed class BadInputTests(ServiceFixture service)
 {
     public static TheoryData<string, string> BadVideoRequests => new()
@@ -190,6 +186,7 @@ public sealed class BadInputTests(ServiceFixture service)
     public async Task Non_media_upload_is_refused_and_leaves_no_row_and_no_file()
     {
         var filesBefore = StoredFiles();
+        var assetsBefore = await service.Database.ScalarAsync<long>("select count(*) from assets");
         using var form = new MultipartFormDataContent
         {
             { new ByteArrayContent("this is not a video, only text"u8.ToArray()), "file", "clip.mp4" },
@@ -198,7 +195,7 @@ public sealed class BadInputTests(ServiceFixture service)
         using var response = await service.Client.PostAsync("/library/assets", form);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         await ProblemAsync(response);
-        Assert.Equal(0, await service.Database.ScalarAsync<long>("select count(*) from assets"));
+        Assert.Equal(assetsBefore, await service.Database.ScalarAsync<long>("select count(*) from assets"));
         Assert.Equal(filesBefore, StoredFiles());
     }
 
@@ -216,10 +213,10 @@ public sealed class BadInputTests(ServiceFixture service)
     {
         using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "!!! ??? ..." });
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
         var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(1));
-        Assert.Equal("failed", video.GetProperty("status").GetString());
-        Assert.Contains("no sentences", video.GetProperty("error").GetString());
+        Assert.Equal(VideoStatus.Failed, video.Status);
+        Assert.Contains("no sentences", video.Error);
         using var health = await service.Client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
@@ -229,13 +226,5 @@ public sealed class BadInputTests(ServiceFixture service)
             ? Directory.GetFiles(service.StorageRoot, "*", SearchOption.AllDirectories).Where(f => !f.StartsWith(service.WorkFolder)).Order().ToArray()
             : [];
 
-    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
-    {
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal((int)response.StatusCode, problem.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
-        Assert.DoesNotContain("   at ", problem.ToString());
-        return problem;
-    }
+    private static Task<JsonElement> ProblemAsync(HttpResponseMessage response) => Problems.ProblemAsync(response);
 }

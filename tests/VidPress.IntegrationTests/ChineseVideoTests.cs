@@ -1,38 +1,46 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
 using VidPress.Core.Embeddings;
 using VidPress.Core.Media;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests;
 
-[Collection(LibraryCollection.Name)]
-public sealed class ChineseVideoTests(LibraryServiceFixture service)
+[Collection(SharedService.Name)]
+public sealed class ChineseVideoTests(ServiceFixture shared) : IAsyncLifetime
 {
+    private ShapeLibrary _service = null!;
+
+    public async Task InitializeAsync() => _service = await ShapeLibrary.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task Chinese_article_gets_mandarin_narration_and_subtitles_drawn_in_a_cjk_font()
     {
-        using var post = await service.Client.PostAsJsonAsync("/videos",
+        using var post = await _service.Client.PostAsJsonAsync("/videos",
             new { text = "红色的圆形出现在城市上空。随后出现了一个蓝色的正方形。", aspectRatio = "16:9", resolution = "720p" });
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
-        Assert.Equal("zh", video.GetProperty("language").GetString());
-        Assert.Equal("cmn", video.GetProperty("narrationVoice").GetString());
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
+        var video = await _service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
+        Assert.Equal("zh", video.Language);
+        Assert.Equal("cmn", video.NarrationVoice);
 
-        var timeline = await service.GetJsonAsync($"/videos/{id}/timeline");
+        var timeline = await _service.GetJsonAsync($"/videos/{id}/timeline");
         var cue = timeline.GetProperty("subtitles").EnumerateArray().First();
         Assert.Contains("红色的圆形", cue.GetProperty("text").GetString());
 
-        var path = Path.Combine(service.WorkFolder, $"{id}.mp4");
-        await File.WriteAllBytesAsync(path, await service.Client.GetByteArrayAsync($"/videos/{id}/file"));
+        var path = Path.Combine(_service.WorkFolder, $"{id}.mp4");
+        await File.WriteAllBytesAsync(path, await _service.Client.GetByteArrayAsync($"/videos/{id}/file"));
         var probe = await Media.ProbeAsync(path);
         Assert.InRange(Media.Seconds(Media.Stream(probe, "audio"), "duration"), 2, 30);
 
         var middle = (cue.GetProperty("start").GetDouble() + cue.GetProperty("end").GetDouble()) / 2;
-        var frame = await new FrameDecoder().ReadImageAsync(await Media.FrameAsync(path, middle, Path.Combine(service.WorkFolder, $"{id}-zh.png")));
+        var frame = await new FrameDecoder().ReadImageAsync(await Media.FrameAsync(path, middle, Path.Combine(_service.WorkFolder, $"{id}-zh.png")));
         var glyphs = SubtitleGlyphs(frame);
         // Missing glyphs show as identical empty boxes (or nothing); real Chinese characters differ from each other.
         Assert.True(glyphs.Count >= 5, $"only {glyphs.Count} glyph columns found in the subtitle band");

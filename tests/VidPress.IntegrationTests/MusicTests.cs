@@ -3,52 +3,54 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
 using VidPress.Core.Media;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests;
 
-[Collection(LibraryCollection.Name)]
-public sealed partial class MusicTests(LibraryServiceFixture service)
+[Collection(SharedService.Name)]
+public sealed partial class MusicTests(ServiceFixture shared) : IAsyncLifetime
 {
+    private ShapeLibrary _service = null!;
+
+    public async Task InitializeAsync() => _service = await ShapeLibrary.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task With_a_music_bed_every_cut_of_the_rendered_video_lies_on_a_detected_beat()
     {
         // A 120 BPM bed: a decaying 60 Hz kick every half second over a quiet pad.
-        var bed = Path.Combine(service.WorkFolder, "bed-120.wav");
+        var bed = Path.Combine(_service.WorkFolder, "bed-120.wav");
         await Media.Ffmpeg("-f", "lavfi", "-i", "aevalsrc=0.8*sin(2*PI*60*t)*exp(-25*mod(t\\,0.5))+0.1*sin(2*PI*220*t):s=44100:d=30", bed);
-        using var form = new MultipartFormDataContent
-        {
-            { new StreamContent(File.OpenRead(bed)), "file", "bed-120.wav" },
-            { new StringContent("Steady pulse"), "title" },
-            { new StringContent("calm,news"), "moods" },
-        };
-        using var upload = await service.Client.PostAsync("/library/music", form);
+        using var upload = await _service.Client.UploadAsync("/library/music", bed, fields: [("title", "Steady pulse"), ("moods", "calm,news")]);
         Assert.True(upload.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await upload.Content.ReadAsStringAsync());
         var track = await upload.Content.ReadFromJsonAsync<JsonElement>();
         Assert.InRange(track.GetProperty("tempoBpm").GetDouble(), 119, 121);
         // The upload's Location (or, for a file already there, its id) names a track one can read back.
         var location = upload.Headers.Location?.ToString() ?? $"/library/music/{track.GetProperty("id").GetGuid()}";
-        var readBack = await service.GetJsonAsync(location);
+        var readBack = await _service.GetJsonAsync(location);
         Assert.Equal(track.GetProperty("id").GetGuid(), readBack.GetProperty("id").GetGuid());
         Assert.Equal("Steady pulse", readBack.GetProperty("title").GetString());
-        using (var unknown = await service.Client.GetAsync($"/library/music/{Guid.NewGuid()}"))
+        using (var unknown = await _service.Client.GetAsync($"/library/music/{Guid.NewGuid()}"))
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        using var post = await service.Client.PostAsJsonAsync("/videos", new
+        using var post = await _service.Client.PostAsJsonAsync("/videos", new
         {
             text = "A red circle rose over the city. Later a blue square appeared. Finally a green triangle was seen.",
             music = "calm",
         });
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
-        var timeline = await service.GetJsonAsync($"/videos/{id}/timeline");
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
+        var video = await _service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
+        var timeline = await _service.GetJsonAsync($"/videos/{id}/timeline");
         var beats = timeline.GetProperty("music").GetProperty("beats").EnumerateArray().Select(b => b.GetDouble()).ToList();
         Assert.NotEmpty(beats);
 
-        var path = Path.Combine(service.WorkFolder, $"{id}-music.mp4");
-        await File.WriteAllBytesAsync(path, await service.Client.GetByteArrayAsync($"/videos/{id}/file"));
+        var path = Path.Combine(_service.WorkFolder, $"{id}-music.mp4");
+        await File.WriteAllBytesAsync(path, await _service.Client.GetByteArrayAsync($"/videos/{id}/file"));
         // Cuts as ffmpeg's scene detector sees them in the finished file.
         var scan = await ToolProcess.RunCheckedAsync("ffmpeg", ["-hide_banner", "-nostdin", "-i", path, "-vf", "select='gt(scene,0.08)',showinfo", "-an", "-f", "null", "-"], TimeSpan.FromMinutes(2));
         var cuts = PtsTime().Matches(scan.StandardError).Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();

@@ -2,39 +2,47 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
 using VidPress.Core.Embeddings;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests;
 
-[Collection(LibraryCollection.Name)]
-public sealed class TimelineEditingTests(LibraryServiceFixture service)
+[Collection(SharedService.Name)]
+public sealed class TimelineEditingTests(ServiceFixture shared) : IAsyncLifetime
 {
+    private ShapeLibrary _service = null!;
+
+    public async Task InitializeAsync() => _service = await ShapeLibrary.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     [Fact]
     public async Task An_edited_timeline_re_renders_with_the_swapped_shot_at_its_time()
     {
         var (id, timeline) = await FinishedVideoAsync("A red circle rose over the city. Later a blue square appeared.");
-        Assert.Equal(service.AssetIds["red-circle"], timeline["clips"]![0]!["assetId"]!.GetValue<Guid>());
+        Assert.Equal(_service.AssetIds["red-circle"], timeline["clips"]![0]!["assetId"]!.GetValue<Guid>());
 
         // A gap between clips is refused and changes nothing.
         var broken = timeline.DeepClone();
         broken["clips"]![1]!["start"] = broken["clips"]![1]!["start"]!.GetValue<double>() + 0.5;
-        using (var bad = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", broken))
+        using (var bad = await _service.Client.PutAsJsonAsync($"/videos/{id}/timeline", broken))
         {
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
         }
 
         // Swap the first shot for the yellow square, as an editor would.
-        var hits = await service.GetJsonAsync("/library/search?q=" + Uri.EscapeDataString("a yellow square"));
-        var yellow = hits.EnumerateArray().First(h => h.GetProperty("assetId").GetGuid() == service.AssetIds["yellow-square"]);
+        var hits = await _service.GetJsonAsync("/library/search?q=" + Uri.EscapeDataString("a yellow square"));
+        var yellow = hits.EnumerateArray().First(h => h.GetProperty("assetId").GetGuid() == _service.AssetIds["yellow-square"]);
         var edited = timeline.DeepClone();
-        edited["clips"]![0]!["assetId"] = service.AssetIds["yellow-square"];
+        edited["clips"]![0]!["assetId"] = _service.AssetIds["yellow-square"];
         edited["clips"]![0]!["shotId"] = yellow.GetProperty("shotId").GetGuid();
         edited["clips"]![0]!["sourceStart"] = 0.5;
         var after = await RenderedAgainAsync(id, edited);
-        var path = Path.Combine(service.WorkFolder, $"{id}-edited.mp4");
-        await File.WriteAllBytesAsync(path, await service.Client.GetByteArrayAsync($"/videos/{id}/file"));
+        var path = Path.Combine(_service.WorkFolder, $"{id}-edited.mp4");
+        await File.WriteAllBytesAsync(path, await _service.Client.GetByteArrayAsync($"/videos/{id}/file"));
 
         using var clip = new ClipModel(new ClipOptions { ModelPath = Repository.Path("models", "tiny-clip") });
         var shapes = Media.ShapePictures.Select(p => p.Replace('-', ' ')).ToList();
@@ -50,7 +58,7 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
         Assert.Equal("blue square", await ShapeAt((second.GetProperty("start").GetDouble() + second.GetProperty("end").GetDouble()) / 2));
 
         // A stale edit (an old revision) is refused.
-        using var stale = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited);
+        using var stale = await _service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited);
         Assert.Equal(HttpStatusCode.BadRequest, stale.StatusCode);
     }
 
@@ -63,13 +71,13 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
     {
         var (id, timeline) = await FinishedVideoAsync("A green triangle stood in the park. A red circle rose later.");
         // What a cancel during the render leaves behind: the timeline, the flag, status cancelled, no file.
-        Assert.Equal(1, await service.Database.ExecuteAsync(
+        Assert.Equal(1, await _service.Database.ExecuteAsync(
             """UPDATE videos SET "Status" = 'Cancelled', "Stage" = 'Render', "CancelRequested" = true, "OutputKey" = NULL WHERE "Id" = @id""", ("id", id)));
         var edited = timeline.DeepClone();
         edited["subtitles"]![0]!["text"] = "Edited after a cancel.";
         var after = await RenderedAgainAsync(id, edited);
         Assert.Equal("Edited after a cancel.", after.GetProperty("subtitles")[0].GetProperty("text").GetString());
-        using var file = await service.Client.GetAsync($"/videos/{id}/file");
+        using var file = await _service.Client.GetAsync($"/videos/{id}/file");
         Assert.Equal(HttpStatusCode.OK, file.StatusCode);
     }
 
@@ -87,32 +95,32 @@ public sealed class TimelineEditingTests(LibraryServiceFixture service)
 
         var answers = await Task.WhenAll(edits.Select(async e =>
         {
-            using var put = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", e);
+            using var put = await _service.Client.PutAsJsonAsync($"/videos/{id}/timeline", e);
             return put.StatusCode;
         }));
         Assert.Equal(1, answers.Count(a => a == HttpStatusCode.Accepted));
         // The others lost the race: refused as stale, or as arriving while the taken one is queued.
         Assert.All(answers.Where(a => a != HttpStatusCode.Accepted), a => Assert.True(a is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, a.ToString()));
-        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
-        Assert.Equal(1, (await service.GetJsonAsync($"/videos/{id}/timeline")).GetProperty("revision").GetInt32());
+        Assert.Equal(VideoStatus.Succeeded, (await _service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).Status);
+        Assert.Equal(1, (await _service.GetJsonAsync($"/videos/{id}/timeline")).GetProperty("revision").GetInt32());
     }
 
     /// <summary>Posts an article, waits for its video to succeed and returns the video's id and timeline.</summary>
     private async Task<(Guid Id, JsonNode Timeline)> FinishedVideoAsync(string text)
     {
-        using var post = await service.Client.PostAsJsonAsync("/videos", new { text });
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
-        return (id, JsonNode.Parse((await service.GetJsonAsync($"/videos/{id}/timeline")).GetRawText())!);
+        using var post = await _service.Client.PostAsJsonAsync("/videos", new { text });
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
+        Assert.Equal(VideoStatus.Succeeded, (await _service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).Status);
+        return (id, JsonNode.Parse((await _service.GetJsonAsync($"/videos/{id}/timeline")).GetRawText())!);
     }
 
     /// <summary>Sends an edit, expects it taken, waits for the new render and returns the timeline, now revision 1.</summary>
     private async Task<JsonElement> RenderedAgainAsync(Guid id, JsonNode edited)
     {
-        using (var put = await service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited))
+        using (var put = await _service.Client.PutAsJsonAsync($"/videos/{id}/timeline", edited))
             Assert.Equal(HttpStatusCode.Accepted, put.StatusCode);
-        Assert.Equal("succeeded", (await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).GetProperty("status").GetString());
-        var after = await service.GetJsonAsync($"/videos/{id}/timeline");
+        Assert.Equal(VideoStatus.Succeeded, (await _service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).Status);
+        var after = await _service.GetJsonAsync($"/videos/{id}/timeline");
         Assert.Equal(1, after.GetProperty("revision").GetInt32());
         return after;
     }

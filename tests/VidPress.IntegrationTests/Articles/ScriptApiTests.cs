@@ -1,17 +1,24 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Core.Data;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Articles;
 
 /// <summary>POST /videos with the caller's own script, and GET /videos/{id}/script.</summary>
-[Collection(LibraryCollection.Name)]
-public sealed class ScriptApiTests(LibraryServiceFixture service)
+[Collection(SharedService.Name)]
+public sealed class ScriptApiTests(ServiceFixture shared) : IAsyncLifetime
 {
+    private ShapeLibrary _service = null!;
+
+    public async Task InitializeAsync() => _service = await ShapeLibrary.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private async Task<(HttpStatusCode Status, string Body)> PostAsync(object body)
     {
-        using var response = await service.Client.PostAsJsonAsync("/videos", body);
+        using var response = await _service.Client.PostAsJsonAsync("/videos", body);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
@@ -33,7 +40,7 @@ public sealed class ScriptApiTests(LibraryServiceFixture service)
     public async Task A_bad_script_is_refused_with_the_field_that_is_wrong(string json, string expected)
     {
         using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
-        using var response = await service.Client.PostAsync("/videos", content);
+        using var response = await _service.Client.PostAsync("/videos", content);
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -60,14 +67,14 @@ public sealed class ScriptApiTests(LibraryServiceFixture service)
     [Fact]
     public async Task The_script_of_an_unknown_video_is_not_found()
     {
-        using var response = await service.Client.GetAsync($"/videos/{Guid.NewGuid()}/script");
+        using var response = await _service.Client.GetAsync($"/videos/{Guid.NewGuid()}/script");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
     public async Task A_callers_script_is_narrated_as_written_with_its_pinned_asset_and_anchors()
     {
-        var pinned = service.AssetIds["blue-square"];
+        var pinned = _service.AssetIds["blue-square"];
         var (status, body) = await PostAsync(new
         {
             title = "Depot opens",
@@ -80,11 +87,11 @@ public sealed class ScriptApiTests(LibraryServiceFixture service)
         Assert.True(status == HttpStatusCode.Accepted, body);
         var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
 
-        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
-        Assert.Equal($"/videos/{id}/script", video.GetProperty("links").GetProperty("script").GetString());
+        var video = await _service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
+        Assert.Equal($"/videos/{id}/script", video.Links.Script);
 
-        var script = await service.GetJsonAsync($"/videos/{id}/script");
+        var script = await _service.GetJsonAsync($"/videos/{id}/script");
         Assert.Equal("en", script.GetProperty("language").GetString());
         var sentences = script.GetProperty("sentences").EnumerateArray().ToList();
         Assert.Equal(["Mayor Jane Whitfield opened a red circle depot in Manchester.", "A blue square building houses the buses."],
@@ -97,7 +104,7 @@ public sealed class ScriptApiTests(LibraryServiceFixture service)
         Assert.Contains(anchors, a => a.GetProperty("text").GetString() == "Manchester" && a.GetProperty("kind").GetString() == "place");
         Assert.Contains(script.GetProperty("tags").EnumerateArray(), t => t.GetProperty("text").GetString() == "Jane Whitfield");
 
-        var timeline = await service.GetJsonAsync($"/videos/{id}/timeline");
+        var timeline = await _service.GetJsonAsync($"/videos/{id}/timeline");
         Assert.Equal(2, timeline.GetProperty("clips").GetArrayLength());
     }
 
@@ -105,7 +112,7 @@ public sealed class ScriptApiTests(LibraryServiceFixture service)
     [Fact]
     public async Task A_pinned_asset_is_shown_for_its_sentence_over_a_better_match()
     {
-        var pinned = service.AssetIds["red-circle"];
+        var pinned = _service.AssetIds["red-circle"];
         var (status, body) = await PostAsync(new
         {
             script = new object[]
@@ -116,12 +123,12 @@ public sealed class ScriptApiTests(LibraryServiceFixture service)
         });
         Assert.True(status == HttpStatusCode.Accepted, body);
         var id = JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
-        var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+        var video = await _service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
 
-        var clips = (await service.GetJsonAsync($"/videos/{id}/timeline")).GetProperty("clips").EnumerateArray().ToList();
+        var clips = (await _service.GetJsonAsync($"/videos/{id}/timeline")).GetProperty("clips").EnumerateArray().ToList();
         Assert.Equal(pinned, clips.Single(c => c.GetProperty("sentenceIndex").GetInt32() == 0).GetProperty("assetId").GetGuid());
         // The unpinned sentence is searched as usual and finds the triangle.
-        Assert.Equal(service.AssetIds["green-triangle"], clips.Single(c => c.GetProperty("sentenceIndex").GetInt32() == 1).GetProperty("assetId").GetGuid());
+        Assert.Equal(_service.AssetIds["green-triangle"], clips.Single(c => c.GetProperty("sentenceIndex").GetInt32() == 1).GetProperty("assetId").GetGuid());
     }
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
 using VidPress.Core.Script;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Articles;
 
@@ -10,16 +12,16 @@ namespace VidPress.IntegrationTests.Articles;
 /// The target duration holds end to end, for articles and callers' scripts alike: a sentence longer than the target
 /// is cut, and narration the voice makes longer than the estimate said is shortened or refused, never rendered whole.
 /// </summary>
-[Collection(PlainServiceCollection.Name)]
+[Collection(SharedService.Name)]
 public sealed class TargetDurationTests(ServiceFixture service)
 {
     private static readonly double FiveSecondBound = ScriptWriter.NarrationBoundSeconds(5);
 
-    private async Task<(JsonElement Video, JsonElement Script)> MadeAsync(object request)
+    private async Task<(VideoResponse Video, JsonElement Script)> MadeAsync(object request)
     {
         using var post = await service.Client.PostAsJsonAsync("/videos", request);
         Assert.True(post.StatusCode == HttpStatusCode.Accepted, await post.Content.ReadAsStringAsync());
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
         var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
         using var script = await service.Client.GetAsync($"/videos/{id}/script");
         return (video, script.IsSuccessStatusCode ? await script.Content.ReadFromJsonAsync<JsonElement>() : default);
@@ -32,8 +34,8 @@ public sealed class TargetDurationTests(ServiceFixture service)
         var text = "A red circle rose over the city, and " + string.Join(" ", Enumerable.Repeat("the crowd watched it climb higher", 600)) + ".";
         var (video, script) = await MadeAsync(new { text, targetDurationSeconds = 5 });
 
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
-        Assert.InRange(video.GetProperty("durationSeconds").GetDouble(), 1, FiveSecondBound);
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
+        Assert.InRange(video.DurationSeconds!.Value, 1, FiveSecondBound);
         var sentence = Assert.Single(script.GetProperty("sentences").EnumerateArray()).GetProperty("text").GetString()!;
         // Twelve words fit 5 s; the clause before them keeps more than half, so the cut is at its comma.
         Assert.Equal("A red circle rose over the city.", sentence);
@@ -53,8 +55,8 @@ public sealed class TargetDurationTests(ServiceFixture service)
             targetDurationSeconds = 5,
         });
 
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
-        Assert.InRange(video.GetProperty("durationSeconds").GetDouble(), 1, FiveSecondBound);
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
+        Assert.InRange(video.DurationSeconds!.Value, 1, FiveSecondBound);
         Assert.Equal(["A red circle rose.", "Then a blue square appeared."],
             script.GetProperty("sentences").EnumerateArray().Select(s => s.GetProperty("text").GetString()));
     }
@@ -68,12 +70,12 @@ public sealed class TargetDurationTests(ServiceFixture service)
     {
         const string numbers = "Call 987654321987, 123456789123, 987654321987 or 123456789123.";
         var (shortened, script) = await MadeAsync(new { script = new[] { new { text = "A red circle rose." }, new { text = numbers } }, targetDurationSeconds = 5 });
-        Assert.True(shortened.GetProperty("status").GetString() == "succeeded", shortened.ToString());
-        Assert.InRange(shortened.GetProperty("durationSeconds").GetDouble(), 1, FiveSecondBound);
+        Assert.True(shortened.Status == VideoStatus.Succeeded, shortened.ToString());
+        Assert.InRange(shortened.DurationSeconds!.Value, 1, FiveSecondBound);
         Assert.Equal(["A red circle rose."], script.GetProperty("sentences").EnumerateArray().Select(s => s.GetProperty("text").GetString()));
 
         var (refused, _) = await MadeAsync(new { script = new[] { new { text = numbers } }, targetDurationSeconds = 5 });
-        Assert.Equal("failed", refused.GetProperty("status").GetString());
-        Assert.Contains("targetDurationSeconds", refused.GetProperty("error").GetString());
+        Assert.Equal(VideoStatus.Failed, refused.Status);
+        Assert.Contains("targetDurationSeconds", refused.Error);
     }
 }

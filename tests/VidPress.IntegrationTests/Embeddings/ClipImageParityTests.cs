@@ -1,4 +1,5 @@
 using VidPress.Core.Embeddings;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Embeddings;
 

@@ -4,11 +4,14 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
+using VidPress.Api.Library;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
 using VidPress.Core.Embeddings;
 using VidPress.Core.Generation;
 using VidPress.Core.Jobs;
 using VidPress.Core.Media;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Generation;
 
@@ -31,15 +34,10 @@ public class SmallLibraryFixture : ServiceFixture
     {
         await base.InitializeAsync();
         var clip = await Media.ShapeClipAsync(WorkFolder, "red-circle");
-        using var form = new MultipartFormDataContent();
-        var file = new StreamContent(File.OpenRead(clip));
-        file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
-        form.Add(file, "file", "red-circle.mp4");
-        form.Add(new StringContent("red circle"), "title");
-        using var response = await Client.PostAsync("/library/assets", form);
+        using var response = await Client.UploadAsync("/library/assets", clip, "red-circle.mp4", "video/mp4", ("title", "red circle"));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.Equal("ready", (await WaitForAssetAsync(id, TimeSpan.FromMinutes(2))).GetProperty("status").GetString());
+        var id = (await response.ReadAsync<AssetResponse>()).Id;
+        Assert.Equal(AssetStatus.Ready, (await WaitForAssetAsync(id, TimeSpan.FromMinutes(2))).Status);
     }
 }
 
@@ -47,13 +45,13 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
 {
     private const string Article = "A red circle rose over the city. Then a green triangle appeared.";
 
-    private async Task<(Guid Id, JsonElement Video, JsonElement Timeline)> MakeAsync(bool generate)
+    private async Task<(Guid Id, VideoResponse Video, JsonElement Timeline)> MakeAsync(bool generate)
     {
         using var post = await service.Client.PostAsJsonAsync("/videos", new { text = Article, generateStills = generate });
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
         var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
         return (id, video, await service.GetJsonAsync($"/videos/{id}/timeline"));
     }
 
@@ -66,15 +64,15 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
         var generated = clips.Single(c => c.GetProperty("generated").GetBoolean());
         Assert.Equal("generatedStill", generated.GetProperty("kind").GetString());
         Assert.Equal(1, generated.GetProperty("sentenceIndex").GetInt32());
-        var listed = Assert.Single(video.GetProperty("generatedStills").EnumerateArray());
-        var assetId = listed.GetProperty("assetId").GetGuid();
+        var listed = Assert.Single(video.GeneratedStills);
+        var assetId = listed.AssetId!.Value;
         Assert.Equal(generated.GetProperty("assetId").GetGuid(), assetId);
         var label = timeline.GetProperty("overlays").EnumerateArray().Single(o => o.GetProperty("kind").GetString() == "generatedLabel");
         Assert.InRange(label.GetProperty("start").GetDouble(), generated.GetProperty("start").GetDouble() - 0.01, generated.GetProperty("end").GetDouble());
 
         // The still shows what was asked for: the tiny CLIP names it "a green triangle" among all 24 shapes.
-        var asset = await service.GetJsonAsync($"/library/assets/{assetId}");
-        Assert.Contains("ai-generated", asset.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        var asset = await service.Client.GetAssetAsync(assetId);
+        Assert.Contains("ai-generated", asset.Tags);
         var stillPath = Directory.GetFiles(service.StorageRoot, "original.png", SearchOption.AllDirectories).Single(p => p.Contains(assetId.ToString("N")));
         using var clip = new ClipModel(new ClipOptions { ModelPath = Repository.Path("models", "tiny-clip") });
         var image = clip.EmbedImages([await new FrameDecoder().ReadImageAsync(stillPath)])[0];
@@ -82,7 +80,7 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
         var prompts = colours.SelectMany(c => new[] { "circle", "square", "triangle" }.Select(s => $"a {c} {s}")).ToList();
         var texts = clip.EmbedTexts(prompts);
         var named = prompts[Enumerable.Range(0, prompts.Count).MaxBy(i => image.Zip(texts[i]).Sum(p => p.First * p.Second))];
-        Assert.True(named == "a green triangle", $"{asset.GetProperty("title")} looks like {named}");
+        Assert.True(named == "a green triangle", $"{asset.Title} looks like {named}");
 
         // And the rendered frame carries the on-screen label in its top right corner.
         var path = Path.Combine(service.WorkFolder, $"{id}.mp4");
@@ -104,7 +102,7 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
     public async Task Two_copies_of_the_still_job_store_one_still_and_render_the_video_once_more()
     {
         var (id, video, timeline) = await MakeAsync(generate: true);
-        var assetId = Assert.Single(video.GetProperty("generatedStills").EnumerateArray()).GetProperty("assetId").GetGuid();
+        var assetId = Assert.Single(video.GeneratedStills).AssetId!.Value;
         var index = timeline.GetProperty("clips").EnumerateArray().ToList().FindIndex(c => c.GetProperty("generated").GetBoolean());
         // Back to where the video job leaves a video for the GPU queue: running, waiting for stills, the clip a fallback.
         Assert.Equal(1, await service.Database.ExecuteAsync($$"""
@@ -118,9 +116,9 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
         jobs.Enqueue<StillGenerationJob>(j => j.RunAsync(id, CancellationToken.None));
 
         var again = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
-        Assert.True(again.GetProperty("status").GetString() == "succeeded", again.ToString());
+        Assert.True(again.Status == VideoStatus.Succeeded, again.ToString());
         Assert.Equal(1L, await service.Database.ScalarAsync<long>($"select count(*) from assets where \"Description\" like 'Generated for video {id}%'"));
-        Assert.Equal(assetId, Assert.Single(again.GetProperty("generatedStills").EnumerateArray()).GetProperty("assetId").GetGuid());
+        Assert.Equal(assetId, Assert.Single(again.GeneratedStills).AssetId);
         var after = await service.GetJsonAsync($"/videos/{id}/timeline");
         Assert.Equal(assetId, after.GetProperty("clips")[index].GetProperty("assetId").GetGuid());
         Assert.Single(after.GetProperty("overlays").EnumerateArray(), o => o.GetProperty("kind").GetString() == "generatedLabel");
@@ -135,7 +133,7 @@ public sealed class GeneratedStillTests(SmallLibraryFixture service) : IClassFix
         var fallback = clips.Single(c => c.GetProperty("sentenceIndex").GetInt32() == 1);
         Assert.Equal("titleCard", fallback.GetProperty("kind").GetString());
         Assert.True(fallback.GetProperty("fallback").GetBoolean());
-        Assert.Empty(video.GetProperty("generatedStills").EnumerateArray());
+        Assert.Empty(video.GeneratedStills);
     }
 }
 
@@ -165,16 +163,16 @@ public sealed class FailedGenerationTests(BrokenModelFixture service) : IClassFi
     {
         using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "A red circle rose over the city. Then a green triangle appeared.", generateStills = true });
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
         var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
 
         var timeline = await service.GetJsonAsync($"/videos/{id}/timeline");
         var fallback = timeline.GetProperty("clips").EnumerateArray().Single(c => c.GetProperty("sentenceIndex").GetInt32() == 1);
         Assert.Equal("titleCard", fallback.GetProperty("kind").GetString());
         Assert.False(fallback.GetProperty("generated").GetBoolean());
         Assert.False(string.IsNullOrWhiteSpace(fallback.GetProperty("generationError").GetString()));
-        Assert.Empty(video.GetProperty("generatedStills").EnumerateArray());
+        Assert.Empty(video.GeneratedStills);
         Assert.Equal(0L, await service.Database.ScalarAsync<long>($"select count(*) from assets where \"Description\" like 'Generated for video {id}%'"));
     }
 }

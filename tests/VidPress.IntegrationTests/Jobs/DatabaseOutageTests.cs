@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using VidPress.Core.Media;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 using Xunit.Abstractions;
 
 namespace VidPress.IntegrationTests.Jobs;

@@ -11,7 +11,7 @@ using Npgsql;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
 using VidPress.Core.Jobs;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Jobs;
 
@@ -34,15 +34,45 @@ public sealed class RecordingJobClient : IBackgroundJobClient
     public bool ChangeState(string jobId, IState state, string expectedState) => true;
 }
 
+/// <summary>Hands what a host's jobs enqueue to the recorder of the test running now (a collection's tests run one at a time).</summary>
+public sealed class ForwardingJobClient : IBackgroundJobClient
+{
+    public RecordingJobClient Current { get; set; } = new();
+
+    public string Create(Job job, IState state) => Current.Create(job, state);
+
+    public bool ChangeState(string jobId, IState state, string expectedState) => Current.ChangeState(jobId, state, expectedState);
+}
+
 /// <summary>The API's services on a fresh database with no Hangfire workers: the tests call the jobs themselves.</summary>
 public sealed class FencingFixture : ServiceFixture
 {
+    private readonly ConcurrentDictionary<string, (WebApplicationFactory<Program> Host, ForwardingJobClient Jobs)> _hosts = new();
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Jobs:RunWorkersInProcess"] = "false" };
 
-    public WebApplicationFactory<Program> Host(RecordingJobClient jobs, string preset = "ultrafast") =>
-        Factory.WithWebHostBuilder(b => b
-            .UseSetting("Rendering:Preset", preset)
-            .ConfigureTestServices(s => s.AddSingleton<IBackgroundJobClient>(jobs)));
+    /// <summary>
+    /// The host that renders at <paramref name="preset"/>, its enqueues recorded by <paramref name="jobs"/> from now on.
+    /// One host per preset for all the tests (a host's start-up costs seconds); the fixture disposes them.
+    /// </summary>
+    public WebApplicationFactory<Program> Host(RecordingJobClient jobs, string preset = "ultrafast")
+    {
+        var (host, forwarding) = _hosts.GetOrAdd(preset, p =>
+        {
+            var forward = new ForwardingJobClient();
+            return (Factory.WithWebHostBuilder(b => b
+                .UseSetting("Rendering:Preset", p)
+                .ConfigureTestServices(s => s.AddSingleton<IBackgroundJobClient>(forward))), forward);
+        });
+        forwarding.Current = jobs;
+        return host;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var (host, _) in _hosts.Values) await host.DisposeAsync();
+        await base.DisposeAsync();
+    }
 
     public async Task<Guid> AddVideoAsync(WebApplicationFactory<Program> host, string text, string resolution = "720p",
         VideoStatus status = VideoStatus.Queued, VideoStage stage = VideoStage.Queued, double targetSeconds = 0, string callbackPath = "/hooks/fencing",
@@ -107,7 +137,7 @@ public sealed class FencingTests(FencingFixture service)
     public async Task Two_runs_of_one_video_racing_publish_once_and_enqueue_one_webhook()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle);
 
         await Task.WhenAll(FencingFixture.RunJobAsync(host, id), FencingFixture.RunJobAsync(host, id));
@@ -128,7 +158,7 @@ public sealed class FencingTests(FencingFixture service)
     public async Task A_publish_that_storage_refuses_on_the_last_attempt_fails_the_video_and_tells_the_webhook()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle);
         // Two runs before this one used their tokens: this run is the last attempt.
         Assert.Equal(1, await service.Database.ExecuteAsync("""UPDATE videos SET "Attempt" = 2 WHERE "Id" = @id""", ("id", id)));
@@ -152,7 +182,7 @@ public sealed class FencingTests(FencingFixture service)
     public async Task A_retried_video_gets_its_attempts_afresh()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Failed, stage: VideoStage.Done);
         Assert.Equal(1, await service.Database.ExecuteAsync("""UPDATE videos SET "Attempt" = 3, "Error" = 'render failed' WHERE "Id" = @id""", ("id", id)));
         using (var retry = await service.Client.PostAsync($"/videos/{id}/retry", null))
@@ -177,8 +207,8 @@ public sealed class FencingTests(FencingFixture service)
     public async Task A_run_whose_token_is_taken_mid_render_kills_its_ffmpeg_and_publishes_nothing()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs, preset: "slow");
-        var id = await service.AddVideoAsync(host, JobTests.LongArticle(), resolution: "1080p", targetSeconds: 40);
+        var host = service.Host(jobs, preset: "slow");
+        var id = await service.AddVideoAsync(host, JobTests.LongArticle(), resolution: "720p", targetSeconds: 40);
         var db = service.Database.ConnectionString;
 
         var stale = FencingFixture.RunJobAsync(host, id);
@@ -202,7 +232,7 @@ public sealed class FencingTests(FencingFixture service)
         Assert.Empty(jobs.Webhooks(id));
 
         var fresh = new RecordingJobClient();
-        await using var fastHost = service.Host(fresh);
+        var fastHost = service.Host(fresh);
         await FencingFixture.RunJobAsync(fastHost, id);
         var done = await JobTests.ReadAsync(db, id);
         Assert.Equal(("Succeeded", "Done", 3), (done.Status, done.Stage, done.Attempt));
@@ -215,7 +245,7 @@ public sealed class FencingTests(FencingFixture service)
     public async Task A_run_that_died_after_publishing_has_its_webhook_enqueued_once_by_the_next_run()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         // Published (stage Delivery) but the process died before it enqueued the webhook.
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Delivery);
 
@@ -231,7 +261,7 @@ public sealed class FencingTests(FencingFixture service)
     public async Task Webhook_job_enqueued_twice_delivers_the_event_once()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
 
         Task DeliverAsync() => FencingFixture.DeliverSucceededAsync(host, id);
@@ -252,7 +282,7 @@ public sealed class FencingTests(FencingFixture service)
     public async Task A_webhook_retry_for_a_video_queued_again_is_dropped()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
         Task DeliverAsync(int attempt) => FencingFixture.DeliverSucceededAsync(host, id, attempt);
         service.Webhooks.FailNext(1);
@@ -276,7 +306,7 @@ public sealed class FencingTests(FencingFixture service)
     public async Task A_redirecting_receiver_is_a_failed_attempt_and_the_redirect_is_not_followed()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done, callbackPath: "/moved/hooks");
         await FencingFixture.DeliverSucceededAsync(host, id);
 
@@ -291,7 +321,7 @@ public sealed class FencingTests(FencingFixture service)
     public async Task Two_jobs_for_one_attempt_to_a_failing_receiver_send_it_once_and_schedule_the_next_attempt()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, ShortArticle, status: VideoStatus.Succeeded, stage: VideoStage.Done);
 
         Task DeliverAsync(int attempt) => FencingFixture.DeliverSucceededAsync(host, id, attempt);

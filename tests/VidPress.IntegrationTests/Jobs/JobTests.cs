@@ -3,8 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using VidPress.Api.Videos;
 using VidPress.Core.Media;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Jobs;
 
@@ -34,7 +35,7 @@ public static class JobTests
     {
         using var post = await client.PostAsJsonAsync("/videos", body);
         Assert.True(post.StatusCode == HttpStatusCode.Accepted, $"{(int)post.StatusCode} {await post.Content.ReadAsStringAsync()}");
-        return (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        return (await post.ReadAsync<VideoResponse>()).Id;
     }
 
     public static async Task<VideoRow> ReadAsync(string connectionString, Guid id)

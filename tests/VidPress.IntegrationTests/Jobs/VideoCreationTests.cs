@@ -5,7 +5,7 @@ using Npgsql;
 using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
 using VidPress.Core.Videos;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Jobs;
 
@@ -13,7 +13,7 @@ namespace VidPress.IntegrationTests.Jobs;
 /// A new video and its job stand or fall together: a soak found a request that met the database going away stored a
 /// queued video with no job, which an idempotent retry then answered with for good.
 /// </summary>
-[Collection(PlainServiceCollection.Name)]
+[Collection(SharedService.Name)]
 public sealed class VideoCreationTests(ServiceFixture service)
 {
     private static Video NewVideo() => new()

@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VidPress.Core.Delivery;
-using VidPress.IntegrationTests.Infrastructure;
 using VidPress.IntegrationTests.Security;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Jobs;
 
@@ -32,7 +32,7 @@ public sealed class WebhookRunTests(FencingFixture service)
     public async Task A_video_that_fails_is_retried_and_fails_again_sends_two_failed_events_with_their_own_ids()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         // An article URL the guard refuses: bad input, so each run fails the video at once.
         var id = await service.AddVideoAsync(host, "", url: "http://10.0.0.1/story", callbackPath: "/hooks/runs");
 
@@ -76,7 +76,7 @@ public sealed class WebhookRunTests(FencingFixture service)
     public async Task A_success_after_a_timeline_edit_is_an_event_of_its_own()
     {
         var jobs = new RecordingJobClient();
-        await using var host = service.Host(jobs);
+        var host = service.Host(jobs);
         var id = await service.AddVideoAsync(host, "The harbour reopened on Monday after the storm. Ferries ran on time.", callbackPath: "/hooks/runs");
         await FencingFixture.RunJobAsync(host, id);
         await FencingFixture.RunWebhookJobAsync(host, Assert.Single(jobs.Webhooks(id)));

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Jobs;
 

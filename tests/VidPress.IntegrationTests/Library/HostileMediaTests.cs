@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using VidPress.Core.Embeddings;
 using VidPress.Core.Media;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Library;
 
@@ -14,10 +14,16 @@ namespace VidPress.IntegrationTests.Library;
 /// what the file really produces only up to what the header declared (plus a little), refuses the rest with a 422
 /// problem, stores nothing, and goes on serving.
 /// </summary>
-[Collection(MediaLibraryCollection.Name)]
-public sealed class HostileMediaTests(MediaLibraryFixture service)
+[Collection(SharedService.Name)]
+public sealed class HostileMediaTests(ServiceFixture shared) : IAsyncLifetime
 {
-    private string Work(string name) => Path.Combine(service.WorkFolder, Guid.NewGuid().ToString("N")[..8] + "-" + name);
+    private MediaLibrary _service = null!;
+
+    public async Task InitializeAsync() => _service = await MediaLibrary.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private string Work(string name) => Path.Combine(_service.WorkFolder, Guid.NewGuid().ToString("N")[..8] + "-" + name);
 
     [Fact]
     public async Task Flac_of_twenty_minutes_whose_header_claims_60_s_is_refused_as_music_and_nothing_is_stored()
@@ -43,7 +49,7 @@ public sealed class HostileMediaTests(MediaLibraryFixture service)
     {
         var mkv = await HourOfBlackClaimingAMinuteAsync();
 
-        var problem = await AssertRefusedAsync(() => service.UploadAsync(mkv, "long.mkv", new Dictionary<string, string> { ["title"] = "should not exist" }),
+        var problem = await AssertRefusedAsync(() => _service.UploadAsync(mkv, "long.mkv", new Dictionary<string, string> { ["title"] = "should not exist" }),
             "select count(*) from assets");
 
         Assert.Contains("60 s its header declares", problem.GetProperty("detail").GetString());
@@ -101,28 +107,23 @@ public sealed class HostileMediaTests(MediaLibraryFixture service)
 
     private async Task<HttpResponseMessage> UploadMusicAsync(string path, string fileName)
     {
-        using var form = new MultipartFormDataContent();
-        var file = new StreamContent(File.OpenRead(path));
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "file", fileName);
-        form.Add(new StringContent("should not exist"), "title");
-        return await service.Client.PostAsync("/library/music", form);
+        return await _service.Client.UploadAsync("/library/music", path, fileName, fields: ("title", "should not exist"));
     }
 
-    /// <summary>A 422 problem, no new row in <paramref name="countRows"/>'s table, no new file, and the service still answering.</summary>
+    /// <summary>A 422 problem, no new row in <paramref name="countRows"/>'s table, no new file, and the _service still answering.</summary>
     private async Task<JsonElement> AssertRefusedAsync(Func<Task<HttpResponseMessage>> upload, string countRows)
     {
-        var filesBefore = service.StoredFiles();
-        var rowsBefore = await service.Database.ScalarAsync<long>(countRows);
+        var filesBefore = _service.StoredFiles();
+        var rowsBefore = await _service.Database.ScalarAsync<long>(countRows);
         using var response = await upload();
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode} {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.Equal(422, problem.GetProperty("status").GetInt32());
-        Assert.Equal(rowsBefore, await service.Database.ScalarAsync<long>(countRows));
-        Assert.Equal(filesBefore, service.StoredFiles());
-        using var health = await service.Client.GetAsync("/library/music");
+        Assert.Equal(rowsBefore, await _service.Database.ScalarAsync<long>(countRows));
+        Assert.Equal(filesBefore, _service.StoredFiles());
+        using var health = await _service.Client.GetAsync("/library/music");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         return problem;
     }

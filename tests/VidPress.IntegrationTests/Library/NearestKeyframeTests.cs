@@ -4,7 +4,7 @@ using Pgvector;
 using VidPress.Core;
 using VidPress.Core.Data;
 using VidPress.Core.Library;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Library;
 

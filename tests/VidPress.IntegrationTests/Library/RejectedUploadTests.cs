@@ -2,15 +2,21 @@ using System.IO.Compression;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Library;
 
 /// <summary>Uploads the service must refuse with a 4xx problem, leaving no asset row and no file behind.</summary>
-[Collection(MediaLibraryCollection.Name)]
-public sealed class RejectedUploadTests(MediaLibraryFixture service)
+[Collection(SharedService.Name)]
+public sealed class RejectedUploadTests(ServiceFixture shared) : IAsyncLifetime
 {
-    private string Work(string name) => Path.Combine(service.WorkFolder, Guid.NewGuid().ToString("N")[..8] + "-" + name);
+    private MediaLibrary _service = null!;
+
+    public async Task InitializeAsync() => _service = await MediaLibrary.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private string Work(string name) => Path.Combine(_service.WorkFolder, Guid.NewGuid().ToString("N")[..8] + "-" + name);
 
     [Fact]
     public async Task Text_file_named_mp4_is_refused() =>
@@ -55,7 +61,7 @@ public sealed class RejectedUploadTests(MediaLibraryFixture service)
     public async Task File_over_the_size_limit_is_refused_with_413()
     {
         var big = Work("big.mp4");
-        await File.WriteAllBytesAsync(big, new byte[MediaLibraryFixture.MaxUploadBytes + 1]);
+        await File.WriteAllBytesAsync(big, new byte[MediaLibrary.MaxUploadBytes + 1]);
         var problem = await AssertRefusedAsync(big, "big.mp4");
         Assert.Equal(413, problem.GetProperty("status").GetInt32());
     }
@@ -69,17 +75,17 @@ public sealed class RejectedUploadTests(MediaLibraryFixture service)
 
     private async Task<JsonElement> AssertRefusedAsync(string path, string fileName)
     {
-        var filesBefore = service.StoredFiles();
-        var rowsBefore = await service.AssetRowsAsync();
-        using var response = await service.UploadAsync(path, fileName, new Dictionary<string, string> { ["title"] = "should not exist" });
+        var filesBefore = _service.StoredFiles();
+        var rowsBefore = await _service.AssetRowsAsync();
+        using var response = await _service.UploadAsync(path, fileName, new Dictionary<string, string> { ["title"] = "should not exist" });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"{fileName}: {(int)response.StatusCode} {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(body).RootElement;
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         Assert.Equal((int)response.StatusCode, problem.GetProperty("status").GetInt32());
-        Assert.Equal(rowsBefore, await service.AssetRowsAsync());
-        Assert.Equal(filesBefore, service.StoredFiles());
+        Assert.Equal(rowsBefore, await _service.AssetRowsAsync());
+        Assert.Equal(filesBefore, _service.StoredFiles());
         return problem;
     }
 

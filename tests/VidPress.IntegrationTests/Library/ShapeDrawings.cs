@@ -1,4 +1,5 @@
 using VidPress.Core.Media;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Library;
 
@@ -54,12 +55,12 @@ public static class ShapeDrawings
         {
             var png = Path.Combine(folder, $"{name}-{i}.png");
             await pictures[i].SavePngAsync(png);
-            inputs.AddRange(["-loop", "1", "-t", Infrastructure.Media.Invariant(secondsEach), "-i", png]);
+            inputs.AddRange(["-loop", "1", "-t", Media.Invariant(secondsEach), "-i", png]);
         }
         var output = Path.Combine(folder, name + ".mp4");
         var chain = string.Concat(Enumerable.Range(0, pictures.Count).Select(i => $"[{i}:v]scale=640:360,setsar=1,fps=25[v{i}];"))
             + string.Concat(Enumerable.Range(0, pictures.Count).Select(i => $"[v{i}]")) + $"concat=n={pictures.Count}:v=1,format=yuv420p[out]";
-        await Infrastructure.Media.Ffmpeg([.. inputs, "-filter_complex", chain, "-map", "[out]", "-c:v", "libx264", "-preset", "ultrafast", output]);
+        await Media.Ffmpeg([.. inputs, "-filter_complex", chain, "-map", "[out]", "-c:v", "libx264", "-preset", "ultrafast", output]);
         return output;
     }
 }

@@ -1,10 +1,11 @@
 using System.Text.Json;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Operations;
 
 /// <summary>The Swagger description tells a CMS developer the errors and the upload forms, not only the happy path.</summary>
-public sealed class ApiDescriptionTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+[Collection(SharedService.Name)]
+public sealed class ApiDescriptionTests(ServiceFixture service)
 {
     private async Task<JsonElement> PathsAsync() => (await service.GetJsonAsync("/swagger/v1/swagger.json")).GetProperty("paths");
 

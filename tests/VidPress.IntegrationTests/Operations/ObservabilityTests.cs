@@ -1,20 +1,23 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Operations;
 
-public sealed class ObservabilityTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+[Collection(SharedService.Name)]
+public sealed class ObservabilityTests(ServiceFixture service)
 {
     [Fact]
     public async Task Metrics_endpoint_exposes_stage_durations_render_speed_and_videos_by_state_after_a_job()
     {
         using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "The harbour reopened on Tuesday. Ferries returned within hours.", targetDurationSeconds = 10 });
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
         var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
 
         // The job's telemetry filter runs just after the job returns; the row may say succeeded a moment before.
         string metrics = "";

@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
 using VidPress.Core.Media;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Operations;
 
@@ -117,9 +119,9 @@ public sealed class S3ServiceTests(S3ServiceFixture service) : IClassFixture<S3S
     {
         using var post = await service.Client.PostAsJsonAsync("/videos", new { text = "The council met on Monday. It approved a new bus route.", targetDurationSeconds = 10 });
         Assert.Equal(HttpStatusCode.Accepted, post.StatusCode);
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await post.ReadAsync<VideoResponse>()).Id;
         var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
 
         var keys = await service.S3.KeysAsync("ci/");
         var stored = keys.Single(k => k.EndsWith($"/videos/{id:N}/video.mp4"));

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using VidPress.Core.Media;
 using VidPress.Core.Rendering;
 using VidPress.Core.Timeline;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Rendering;
 

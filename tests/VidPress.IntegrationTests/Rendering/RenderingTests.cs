@@ -2,7 +2,7 @@ using VidPress.Core.Embeddings;
 using VidPress.Core.Media;
 using VidPress.Core.Rendering;
 using VidPress.Core.Timeline;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Rendering;
 

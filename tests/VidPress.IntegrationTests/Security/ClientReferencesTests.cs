@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Api.Library;
+using VidPress.Api.Videos;
+using VidPress.Core.Data;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Security;
 
@@ -12,60 +15,46 @@ namespace VidPress.IntegrationTests.Security;
 /// another tenant's is a 400 naming the field, a storage key in the body counts for nothing, and the render itself
 /// takes the music from the tenant's library, not from the stored document. Every list and value has its bound.
 /// </summary>
-[Collection(SecuredServiceCollection.Name)]
-public sealed class ClientReferencesTests(SecuredServiceFixture service)
+[Collection(SharedService.Name)]
+public sealed class ClientReferencesTests(ServiceFixture shared) : IAsyncLifetime
 {
+    private TwoNewsrooms _service = null!;
+
+    public async Task InitializeAsync() => _service = await TwoNewsrooms.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private async Task<Guid> MusicAsync(HttpClient client, string name, int hertz)
     {
-        var bed = Path.Combine(service.WorkFolder, name + ".wav");
+        var bed = Path.Combine(_service.WorkFolder, name + ".wav");
         await Media.Ffmpeg("-f", "lavfi", "-i", $"aevalsrc=0.8*sin(2*PI*{hertz}*t)*exp(-25*mod(t\\,0.5)):s=44100:d=8", bed);
-        using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(bed)), "file", name + ".wav" }, { new StringContent(name), "title" } };
-        using var upload = await client.PostAsync("/library/music", form);
-        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
-        return (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        return (await client.UploadMusicAsync(bed, ("title", name))).Id;
     }
 
     private Task<string> TrackKeyAsync(Guid track) =>
-        service.Database.ScalarAsync<string>($"""select "StorageKey" from music_tracks where "Id" = '{track}'""");
+        _service.Database.ScalarAsync<string>($"""select "StorageKey" from music_tracks where "Id" = '{track}'""");
 
     /// <summary>Tenant B's own asset and one of its shots.</summary>
     private async Task<(Guid Asset, Guid Shot)> AssetOfBAsync()
     {
-        var clip = await Media.ShapeClipAsync(service.WorkFolder, "blue-square");
-        using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(clip)), "file", "blue-square.mp4" }, { new StringContent("blue square"), "title" } };
-        using var upload = await service.ClientB.PostAsync("/library/assets", form);
-        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
-        var asset = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.Equal("ready", (await WaitAsync(service.ClientB, $"/library/assets/{asset}", s => s != "ingesting")).GetProperty("status").GetString());
-        var hits = await service.ClientB.GetFromJsonAsync<JsonElement>("/library/search?q=a%20blue%20square");
-        return (asset, hits.EnumerateArray().First(h => h.GetProperty("assetId").GetGuid() == asset).GetProperty("shotId").GetGuid());
-    }
-
-    private static async Task<JsonElement> WaitAsync(HttpClient client, string path, Func<string, bool> done)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
-        {
-            var resource = await client.GetFromJsonAsync<JsonElement>(path);
-            if (done(resource.GetProperty("status").GetString()!)) return resource;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{path} is still {resource.GetProperty("status")}.");
-            await Task.Delay(250);
-        }
+        var clip = await Media.ShapeClipAsync(_service.WorkFolder, "blue-square");
+        var asset = (await _service.ClientB.AddAssetAsync(clip, "blue-square.mp4", fields: ("title", "blue square"))).Id;
+        var hits = await _service.ClientB.SearchAsync("a blue square");
+        return (asset, hits.First(h => h.AssetId == asset).ShotId);
     }
 
     /// <summary>A finished video of tenant A's own (no webhook), and its timeline.</summary>
     private async Task<(Guid Id, JsonNode Timeline)> VideoOfAAsync()
     {
-        using var post = await service.ClientA.PostAsJsonAsync("/videos", new { text = "A red circle rose over the city.", targetDurationSeconds = 5 });
-        var id = (await post.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        Assert.Equal("succeeded", (await WaitAsync(service.ClientA, $"/videos/{id}", s => s is "succeeded" or "failed")).GetProperty("status").GetString());
-        return (id, JsonNode.Parse((await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}/timeline")).GetRawText())!);
+        var id = await _service.ClientA.PostVideoAsync(new { text = "A red circle rose over the city.", targetDurationSeconds = 5 });
+        Assert.Equal(VideoStatus.Succeeded, (await _service.ClientA.WaitForVideoAsync(id, TimeSpan.FromMinutes(3))).Status);
+        return (id, JsonNode.Parse((await _service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}/timeline")).GetRawText())!);
     }
 
     private static async Task<JsonElement> RefusedAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await SecuredServiceFixture.ProblemAsync(response);
+        var problem = await Problems.ProblemAsync(response);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
         return problem;
     }
@@ -73,21 +62,21 @@ public sealed class ClientReferencesTests(SecuredServiceFixture service)
     /// <summary>The video is as it was: still revision 0, succeeded, no new run.</summary>
     private async Task UnchangedAsync(Guid id, int attempt)
     {
-        var video = await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}");
-        Assert.Equal("succeeded", video.GetProperty("status").GetString());
-        Assert.Equal(attempt, video.GetProperty("attempt").GetInt32());
-        Assert.Equal(0, (await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}/timeline")).GetProperty("revision").GetInt32());
+        var video = await _service.ClientA.GetVideoAsync(id);
+        Assert.Equal(VideoStatus.Succeeded, video.Status);
+        Assert.Equal(attempt, video.Attempt);
+        Assert.Equal(0, (await _service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}/timeline")).GetProperty("revision").GetInt32());
     }
 
     [Fact]
     public async Task Another_tenants_asset_shot_or_music_in_a_timeline_edit_is_a_400_naming_the_field_and_nothing_is_rendered()
     {
         var (assetB, shotB) = await AssetOfBAsync();
-        var musicB = await MusicAsync(service.ClientB, "music-of-b", 80);
-        var id = service.VideoA;
-        var timeline = JsonNode.Parse((await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}/timeline")).GetRawText())!;
-        var attempt = (await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}")).GetProperty("attempt").GetInt32();
-        Assert.Equal(service.AssetA, timeline["clips"]![0]!["assetId"]!.GetValue<Guid>());
+        var musicB = await MusicAsync(_service.ClientB, "music-of-b", 80);
+        var id = _service.VideoA;
+        var timeline = JsonNode.Parse((await _service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}/timeline")).GetRawText())!;
+        var attempt = (await _service.ClientA.GetVideoAsync(id)).Attempt;
+        Assert.Equal(_service.AssetA, timeline["clips"]![0]!["assetId"]!.GetValue<Guid>());
 
         var edits = new List<(Action<JsonNode> Edit, string Field)>
         {
@@ -107,7 +96,7 @@ public sealed class ClientReferencesTests(SecuredServiceFixture service)
         {
             var edited = timeline.DeepClone();
             edit(edited);
-            using var put = await service.ClientA.PutAsJsonAsync($"/videos/{id}/timeline", edited);
+            using var put = await _service.ClientA.PutAsJsonAsync($"/videos/{id}/timeline", edited);
             await RefusedAsync(put, field);
         }
         await UnchangedAsync(id, attempt);
@@ -116,25 +105,25 @@ public sealed class ClientReferencesTests(SecuredServiceFixture service)
     [Fact]
     public async Task A_forged_track_or_narration_key_in_an_edit_has_no_effect()
     {
-        var musicA = await MusicAsync(service.ClientA, "music-of-a", 60);
-        var musicB = await MusicAsync(service.ClientB, "music-of-b-forged", 90);
+        var musicA = await MusicAsync(_service.ClientA, "music-of-a", 60);
+        var musicB = await MusicAsync(_service.ClientB, "music-of-b-forged", 90);
         var (id, timeline) = await VideoOfAAsync();
         var narration = timeline["narrationKey"]!.GetValue<string>();
         var edited = timeline.DeepClone();
         edited["music"] = new JsonObject { ["id"] = musicA, ["trackKey"] = await TrackKeyAsync(musicB), ["tempoBpm"] = 1, ["beats"] = new JsonArray(0.5) };
-        edited["narrationKey"] = $"tenants/{service.B.TenantId:N}/videos/{Guid.NewGuid():N}/narration.wav";
-        using (var put = await service.ClientA.PutAsJsonAsync($"/videos/{id}/timeline", edited))
+        edited["narrationKey"] = $"tenants/{_service.B.TenantId:N}/videos/{Guid.NewGuid():N}/narration.wav";
+        using (var put = await _service.ClientA.PutAsJsonAsync($"/videos/{id}/timeline", edited))
             Assert.True(put.StatusCode == HttpStatusCode.Accepted, await put.Content.ReadAsStringAsync());
-        var video = await WaitAsync(service.ClientA, $"/videos/{id}", s => s is "succeeded" or "failed");
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video.ToString());
+        var video = await _service.ClientA.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
+        Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
 
         // What was rendered, as stored: A's own narration and A's track, with the track's own tempo.
-        var stored = JsonNode.Parse(await service.Database.ScalarAsync<string>($"""select "Timeline"::text from videos where "Id" = '{id}'"""))!;
+        var stored = JsonNode.Parse(await _service.Database.ScalarAsync<string>($"""select "Timeline"::text from videos where "Id" = '{id}'"""))!;
         Assert.Equal(narration, stored["narrationKey"]!.GetValue<string>());
         Assert.Equal(musicA, stored["music"]!["id"]!.GetValue<Guid>());
         Assert.Equal(await TrackKeyAsync(musicA), stored["music"]!["trackKey"]!.GetValue<string>());
-        var track = await service.ClientA.GetFromJsonAsync<JsonElement>($"/library/music/{musicA}");
-        Assert.Equal(track.GetProperty("tempoBpm").GetDouble(), stored["music"]!["tempoBpm"]!.GetValue<double>());
+        var track = await _service.ClientA.GetAsync<MusicTrackResponse>($"/library/music/{musicA}");
+        Assert.Equal(track.TempoBpm, stored["music"]!["tempoBpm"]!.GetValue<double>());
         Assert.NotEqual(new[] { 0.5 }, stored["music"]!["beats"]!.AsArray().Select(b => b!.GetValue<double>()));
     }
 
@@ -142,25 +131,25 @@ public sealed class ClientReferencesTests(SecuredServiceFixture service)
     [Fact]
     public async Task The_render_takes_the_music_through_the_tenant_not_from_the_stored_document()
     {
-        var musicB = await MusicAsync(service.ClientB, "music-of-b-stored", 100);
+        var musicB = await MusicAsync(_service.ClientB, "music-of-b-stored", 100);
         var (id, _) = await VideoOfAAsync();
         var music = new JsonObject { ["trackKey"] = await TrackKeyAsync(musicB), ["tempoBpm"] = 120, ["beats"] = new JsonArray(), ["id"] = musicB };
-        Assert.Equal(1, await service.Database.ExecuteAsync(
+        Assert.Equal(1, await _service.Database.ExecuteAsync(
             """UPDATE videos SET "Timeline" = jsonb_set("Timeline", '{music}', @music::jsonb), "Status" = 'Failed', "Stage" = 'Done', "OutputKey" = NULL WHERE "Id" = @id""",
             ("music", music.ToJsonString()), ("id", id)));
-        using (var retry = await service.ClientA.PostAsync($"/videos/{id}/retry", null))
+        using (var retry = await _service.ClientA.PostAsync($"/videos/{id}/retry", null))
             Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
-        var video = await WaitAsync(service.ClientA, $"/videos/{id}", s => s is "succeeded" or "failed");
-        Assert.Equal("failed", video.GetProperty("status").GetString());
-        Assert.Contains("music", video.GetProperty("error").GetString());
+        var video = await _service.ClientA.WaitForVideoAsync(id, TimeSpan.FromMinutes(3));
+        Assert.Equal(VideoStatus.Failed, video.Status);
+        Assert.Contains("music", video.Error);
     }
 
     [Fact]
     public async Task Thousands_of_overlays_or_cues_and_values_past_their_bounds_are_a_400_naming_the_field()
     {
-        var id = service.VideoA;
-        var timeline = JsonNode.Parse((await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}/timeline")).GetRawText())!;
-        var attempt = (await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}")).GetProperty("attempt").GetInt32();
+        var id = _service.VideoA;
+        var timeline = JsonNode.Parse((await _service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{id}/timeline")).GetRawText())!;
+        var attempt = (await _service.ClientA.GetVideoAsync(id)).Attempt;
         var duration = timeline["durationSeconds"]!.GetValue<double>();
         JsonObject Overlay(string text) => new() { ["kind"] = "lowerThird", ["start"] = 0, ["end"] = duration / 2, ["text"] = text };
         JsonObject Cue(string text) => new() { ["start"] = 0, ["end"] = duration / 2, ["text"] = text };
@@ -190,7 +179,7 @@ public sealed class ClientReferencesTests(SecuredServiceFixture service)
         {
             var edited = timeline.DeepClone();
             edit(edited);
-            using var put = await service.ClientA.PutAsJsonAsync($"/videos/{id}/timeline", edited);
+            using var put = await _service.ClientA.PutAsJsonAsync($"/videos/{id}/timeline", edited);
             await RefusedAsync(put, field);
         }
 
@@ -205,7 +194,7 @@ public sealed class ClientReferencesTests(SecuredServiceFixture service)
         };
         foreach (var (body, field) in raw)
         {
-            using var put = await service.ClientA.PutAsync($"/videos/{id}/timeline", new StringContent(body, Encoding.UTF8, "application/json"));
+            using var put = await _service.ClientA.PutAsync($"/videos/{id}/timeline", new StringContent(body, Encoding.UTF8, "application/json"));
             await RefusedAsync(put, field);
         }
         await UnchangedAsync(id, attempt);

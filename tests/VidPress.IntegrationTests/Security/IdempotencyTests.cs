@@ -2,13 +2,20 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Api.Library;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Security;
 
-[Collection(SecuredServiceCollection.Name)]
-public sealed class IdempotencyTests(SecuredServiceFixture service)
+[Collection(SharedService.Name)]
+public sealed class IdempotencyTests(ServiceFixture shared) : IAsyncLifetime
 {
+    private TwoNewsrooms _service = null!;
+
+    public async Task InitializeAsync() => _service = await TwoNewsrooms.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     // Fails at the script stage at once: the tests are about the requests, not about rendering.
     private const string Article = """{ "text": "!!! ??? ...", "title": "idempotent" }""";
 
@@ -16,7 +23,7 @@ public sealed class IdempotencyTests(SecuredServiceFixture service)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/videos") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", key);
-        using var response = await service.ClientB.SendAsync(request);
+        using var response = await _service.ClientB.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
@@ -30,7 +37,7 @@ public sealed class IdempotencyTests(SecuredServiceFixture service)
         var again = await PostVideoAsync(key, """{"title":"idempotent",   "text":"!!! ??? ..."}""");
         Assert.Equal(HttpStatusCode.Accepted, again.Status);
         Assert.Equal(first.Body.GetProperty("id").GetGuid(), again.Body.GetProperty("id").GetGuid());
-        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"select count(*) from videos where \"IdempotencyKey\" = '{key}'"));
+        Assert.Equal(1L, await _service.Database.ScalarAsync<long>($"select count(*) from videos where \"IdempotencyKey\" = '{key}'"));
     }
 
     [Fact]
@@ -40,9 +47,9 @@ public sealed class IdempotencyTests(SecuredServiceFixture service)
         Assert.Equal(HttpStatusCode.Accepted, (await PostVideoAsync(key, Article)).Status);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/videos") { Content = JsonContent.Create(new { text = "??? !!!", title = "idempotent" }) };
         request.Headers.Add("Idempotency-Key", key);
-        using var response = await service.ClientB.SendAsync(request);
+        using var response = await _service.ClientB.SendAsync(request);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        await SecuredServiceFixture.ProblemAsync(response);
+        await Problems.ProblemAsync(response);
     }
 
     [Fact]
@@ -52,7 +59,7 @@ public sealed class IdempotencyTests(SecuredServiceFixture service)
         var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => PostVideoAsync(key, Article)));
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Status));
         Assert.Single(answers.Select(a => a.Body.GetProperty("id").GetGuid()).Distinct());
-        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"select count(*) from videos where \"IdempotencyKey\" = '{key}'"));
+        Assert.Equal(1L, await _service.Database.ScalarAsync<long>($"select count(*) from videos where \"IdempotencyKey\" = '{key}'"));
     }
 
     [Fact]
@@ -62,7 +69,7 @@ public sealed class IdempotencyTests(SecuredServiceFixture service)
         var mine = await PostVideoAsync(key, Article);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/videos") { Content = new StringContent(Article, Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", key);
-        using var theirs = await service.ClientA.SendAsync(request);
+        using var theirs = await _service.ClientA.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, theirs.StatusCode);
         Assert.NotEqual(mine.Body.GetProperty("id").GetGuid(), (await theirs.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
     }
@@ -72,22 +79,17 @@ public sealed class IdempotencyTests(SecuredServiceFixture service)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/videos") { Content = new StringContent(Article, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", new string('k', 201));
-        using var response = await service.ClientB.SendAsync(request);
+        using var response = await _service.ClientB.SendAsync(request);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        await SecuredServiceFixture.ProblemAsync(response);
+        await Problems.ProblemAsync(response);
     }
 
     private async Task<HttpResponseMessage> UploadAsync(string key, string picture, string title)
     {
-        var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Path("models", "tiny-clip", picture + ".png"))), "file", picture + ".png" },
-            { new StringContent(title), "title" },
-            { new StringContent("idempotency,test"), "tags" },
-        };
+        var form = VidPressClient.UploadForm(Repository.Path("models", "tiny-clip", picture + ".png"), fields: [("title", title), ("tags", "idempotency,test")]);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/library/assets") { Content = form };
         request.Headers.Add("Idempotency-Key", key);
-        return await service.ClientB.SendAsync(request);
+        return await _service.ClientB.SendAsync(request);
     }
 
     [Fact]
@@ -96,18 +98,18 @@ public sealed class IdempotencyTests(SecuredServiceFixture service)
         var key = Guid.NewGuid().ToString();
         using var first = await UploadAsync(key, "yellow-square", "yellow square");
         Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
-        var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var id = (await first.ReadAsync<AssetResponse>()).Id;
 
         using var again = await UploadAsync(key, "yellow-square", "yellow square");
         Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
-        Assert.Equal(id, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        Assert.Equal(id, (await again.ReadAsync<AssetResponse>()).Id);
         Assert.Equal($"/library/assets/{id}", again.Headers.Location?.OriginalString);
 
         using var otherTitle = await UploadAsync(key, "yellow-square", "a different title");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, otherTitle.StatusCode);
-        await SecuredServiceFixture.ProblemAsync(otherTitle);
+        await Problems.ProblemAsync(otherTitle);
         using var otherFile = await UploadAsync(key, "white-triangle", "yellow square");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, otherFile.StatusCode);
-        Assert.Equal(1L, await service.Database.ScalarAsync<long>($"select count(*) from assets where \"IdempotencyKey\" = '{key}'"));
+        Assert.Equal(1L, await _service.Database.ScalarAsync<long>($"select count(*) from assets where \"IdempotencyKey\" = '{key}'"));
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using VidPress.Api.Infrastructure;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Security;
 

@@ -4,8 +4,9 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using VidPress.Core.Data;
 using VidPress.Core.Network;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Security;
 
@@ -75,8 +76,8 @@ public sealed class NetworkDefaultsTests(NetworkDefaultsFixture service) : IClas
         foreach (var (url, id) in videos)
         {
             var video = await service.WaitForVideoAsync(id, TimeSpan.FromMinutes(1));
-            Assert.Equal("failed", video.GetProperty("status").GetString());
-            var error = video.GetProperty("error").GetString()!;
+            Assert.Equal(VideoStatus.Failed, video.Status);
+            var error = video.Error!;
             Assert.True(error.StartsWith("The article URL is not allowed", StringComparison.Ordinal), $"{url}: {error}");
             Assert.True(await service.Database.ScalarAsync<bool>($"""SELECT "ArticleText" IS NULL FROM videos WHERE "Id" = '{id}'"""), url);
         }

@@ -3,20 +3,27 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using VidPress.Api.Videos;
 using VidPress.Core.Delivery;
 using VidPress.Core.Tenants;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Security;
 
 /// <summary>The success webhook of newsroom A's video: its receiver failed three times before it took it.</summary>
-[Collection(SecuredServiceCollection.Name)]
-public sealed class WebhookDeliveryTests(SecuredServiceFixture service)
+[Collection(SharedService.Name)]
+public sealed class WebhookDeliveryTests(ServiceFixture shared) : IAsyncLifetime
 {
+    private TwoNewsrooms _service = null!;
+
+    public async Task InitializeAsync() => _service = await TwoNewsrooms.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     private static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
     private Task<IReadOnlyList<ReceivedWebhook>> FourDeliveriesAsync() =>
-        service.Webhooks.WaitForAsync(r => r.Count(w => w.Path == "/hooks/newsroom-a") >= 4, TimeSpan.FromMinutes(1))
+        _service.Webhooks.WaitForAsync(r => r.Count(w => w.Path == "/hooks/newsroom-a") >= 4, TimeSpan.FromMinutes(1))
             .ContinueWith(t => (IReadOnlyList<ReceivedWebhook>)t.Result.Where(w => w.Path == "/hooks/newsroom-a").ToList());
 
     [Fact]
@@ -24,32 +31,31 @@ public sealed class WebhookDeliveryTests(SecuredServiceFixture service)
     {
         var received = await FourDeliveriesAsync();
         await Task.Delay(TimeSpan.FromSeconds(3)); // long enough for a wrongly scheduled fifth attempt to arrive
-        received = service.Webhooks.Received.Where(w => w.Path == "/hooks/newsroom-a").ToList();
+        received = _service.Webhooks.Received.Where(w => w.Path == "/hooks/newsroom-a").ToList();
         Assert.Equal(4, received.Count);
         Assert.Single(received.Select(w => w.Headers["webhook-id"]).Distinct());
         Assert.All(received, w => Assert.Contains("\"video.succeeded\"", w.Body));
         // Retried after about a second each (1 s ± 20 % plus Hangfire's one-second polling), not all at once.
         for (var i = 1; i < received.Count; i++) Assert.True(received[i].At - received[i - 1].At >= TimeSpan.FromMilliseconds(700), $"attempt {i + 1} came too soon");
 
-        var deliveries = await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{service.VideoA}/deliveries");
-        var attempts = deliveries.EnumerateArray().ToList();
-        Assert.Equal([1, 2, 3, 4], attempts.Select(a => a.GetProperty("attempt").GetInt32()));
-        Assert.Equal([false, false, false, true], attempts.Select(a => a.GetProperty("succeeded").GetBoolean()));
-        Assert.All(attempts.Take(3), a => Assert.Equal(500, a.GetProperty("statusCode").GetInt32()));
-        Assert.Single(attempts.Select(a => a.GetProperty("webhookId").GetString()).Distinct());
+        var attempts = await _service.GetAsync<DeliveryResponse[]>($"/videos/{_service.VideoA}/deliveries");
+        Assert.Equal([1, 2, 3, 4], attempts.Select(a => a.Attempt));
+        Assert.Equal([false, false, false, true], attempts.Select(a => a.Succeeded));
+        Assert.All(attempts.Take(3), a => Assert.Equal(500, a.StatusCode));
+        Assert.Single(attempts.Select(a => a.WebhookId).Distinct());
     }
 
     [Fact]
     public async Task Every_delivery_verifies_with_the_tenants_own_secret_and_not_with_another()
     {
         var received = await FourDeliveriesAsync();
-        Assert.NotNull(service.A.WebhookSecret);
+        Assert.NotNull(_service.A.WebhookSecret);
         foreach (var webhook in received)
         {
-            Assert.True(StandardWebhooks.Verify(service.A.WebhookSecret!, webhook.Headers, webhook.Body, webhook.At, Tolerance), webhook.Headers["webhook-signature"]);
-            Assert.False(StandardWebhooks.Verify(service.B.WebhookSecret!, webhook.Headers, webhook.Body, webhook.At, Tolerance));
-            Assert.False(StandardWebhooks.Verify(service.A.WebhookSecret!, webhook.Headers, webhook.Body.Replace("succeeded", "failed"), webhook.At, Tolerance));
-            Assert.False(StandardWebhooks.Verify(service.A.WebhookSecret!, webhook.Headers, webhook.Body, webhook.At + TimeSpan.FromMinutes(10), Tolerance));
+            Assert.True(StandardWebhooks.Verify(_service.A.WebhookSecret!, webhook.Headers, webhook.Body, webhook.At, Tolerance), webhook.Headers["webhook-signature"]);
+            Assert.False(StandardWebhooks.Verify(_service.B.WebhookSecret!, webhook.Headers, webhook.Body, webhook.At, Tolerance));
+            Assert.False(StandardWebhooks.Verify(_service.A.WebhookSecret!, webhook.Headers, webhook.Body.Replace("succeeded", "failed"), webhook.At, Tolerance));
+            Assert.False(StandardWebhooks.Verify(_service.A.WebhookSecret!, webhook.Headers, webhook.Body, webhook.At + TimeSpan.FromMinutes(10), Tolerance));
         }
     }
 
@@ -60,7 +66,7 @@ public sealed class WebhookDeliveryTests(SecuredServiceFixture service)
         var link = new Uri(JsonDocument.Parse(last.Body).RootElement.GetProperty("data").GetProperty("links").GetProperty("download").GetString()!);
         Assert.Equal("vidpress.test", link.Host);
 
-        using var whole = await service.Anonymous.GetAsync(link.PathAndQuery);
+        using var whole = await _service.Anonymous.GetAsync(link.PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
         Assert.Equal("video/mp4", whole.Content.Headers.ContentType?.MediaType);
         var bytes = await whole.Content.ReadAsByteArrayAsync();
@@ -68,7 +74,7 @@ public sealed class WebhookDeliveryTests(SecuredServiceFixture service)
 
         using var request = new HttpRequestMessage(HttpMethod.Get, link.PathAndQuery);
         request.Headers.Range = new RangeHeaderValue(100, 199);
-        using var part = await service.Anonymous.SendAsync(request);
+        using var part = await _service.Anonymous.SendAsync(request);
         Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
         Assert.Equal(bytes[100..200], await part.Content.ReadAsByteArrayAsync());
     }
@@ -76,46 +82,46 @@ public sealed class WebhookDeliveryTests(SecuredServiceFixture service)
     [Fact]
     public async Task The_video_response_carries_a_download_link_that_works_without_a_key()
     {
-        var video = await service.ClientA.GetFromJsonAsync<JsonElement>($"/videos/{service.VideoA}");
-        var link = video.GetProperty("links").GetProperty("download").GetString()!;
-        Assert.StartsWith($"/videos/{service.VideoA}/download?expires=", link);
-        using var response = await service.Anonymous.GetAsync(link);
+        var video = await _service.ClientA.GetVideoAsync(_service.VideoA);
+        var link = video.Links.Download!;
+        Assert.StartsWith($"/videos/{_service.VideoA}/download?expires=", link);
+        using var response = await _service.Anonymous.GetAsync(link);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]
     public async Task A_tampered_expired_or_unsigned_download_link_is_a_403_problem()
     {
-        var links = service.Factory.Services.GetRequiredService<DownloadLinks>();
-        var good = links.PathFor(service.VideoA);
+        var links = _service.Factory.Services.GetRequiredService<DownloadLinks>();
+        var good = links.PathFor(_service.VideoA);
         var sig = good[(good.IndexOf("sig=", StringComparison.Ordinal) + 4)..];
         var expires = long.Parse(good.Split("expires=")[1].Split('&')[0], System.Globalization.CultureInfo.InvariantCulture);
         var flipped = (sig[0] == 'A' ? 'B' : 'A') + sig[1..];
         string[] bad =
         [
-            $"/videos/{service.VideoA}/download?expires={expires}&sig={flipped}",                 // signature changed
-            $"/videos/{service.VideoA}/download?expires={expires + 3600}&sig={sig}",             // expiry pushed out
+            $"/videos/{_service.VideoA}/download?expires={expires}&sig={flipped}",                 // signature changed
+            $"/videos/{_service.VideoA}/download?expires={expires + 3600}&sig={sig}",             // expiry pushed out
             $"/videos/{Guid.NewGuid()}/download?expires={expires}&sig={sig}",                    // another video
-            links.PathFor(service.VideoA, DateTimeOffset.UtcNow.AddSeconds(-5)),                 // expired
-            $"/videos/{service.VideoA}/download?expires={expires}",                              // unsigned
-            $"/videos/{service.VideoA}/download",
+            links.PathFor(_service.VideoA, DateTimeOffset.UtcNow.AddSeconds(-5)),                 // expired
+            $"/videos/{_service.VideoA}/download?expires={expires}",                              // unsigned
+            $"/videos/{_service.VideoA}/download",
         ];
         foreach (var path in bad)
         {
-            using var response = await service.Anonymous.GetAsync(path);
+            using var response = await _service.Anonymous.GetAsync(path);
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{path}: {(int)response.StatusCode}");
-            await SecuredServiceFixture.ProblemAsync(response);
+            await Problems.ProblemAsync(response);
         }
-        using var fine = await service.Anonymous.GetAsync(good);
+        using var fine = await _service.Anonymous.GetAsync(good);
         Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
     }
 
     [Fact]
     public async Task A_rotated_webhook_secret_is_returned_and_the_default_tenant_falls_back_to_the_service_secret()
     {
-        await using var scope = service.Factory.Services.CreateAsyncScope();
+        await using var scope = _service.Factory.Services.CreateAsyncScope();
         var admin = scope.ServiceProvider.GetRequiredService<TenantAdmin>();
-        var c = await service.CreateKeyAsync("newsroom-rotating");
+        var c = await _service.CreateKeyAsync("newsroom-rotating");
         Assert.Equal(c.WebhookSecret, await admin.WebhookSecretAsync("newsroom-rotating", rotate: false, CancellationToken.None));
         var rotated = await admin.WebhookSecretAsync("newsroom-rotating", rotate: true, CancellationToken.None);
         Assert.NotEqual(c.WebhookSecret, rotated);

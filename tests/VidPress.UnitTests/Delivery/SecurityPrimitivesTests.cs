@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using VidPress.Core.Delivery;
 using VidPress.Core.Tenants;
 
@@ -31,7 +32,7 @@ public sealed class ApiKeyFormatTests
 
 public sealed class DownloadLinksTests
 {
-    private readonly SettableClock _clock = new() { Now = DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture) };
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-25T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     private DownloadLinks Links(string key = "unit-test-signing-key-0123456789abcdef") =>
         new(Options.Create(new DownloadOptions { SigningKey = key, LinkLifetime = TimeSpan.FromHours(1) }), _clock);
@@ -55,7 +56,7 @@ public sealed class DownloadLinksTests
         Assert.False(Links().IsValid(id, expires, sig[..^2]));
         Assert.False(Links().IsValid(id, expires, "not base64url!"));
         Assert.False(Links().IsValid(id, expires, null));
-        _clock.Now += TimeSpan.FromHours(1);
+        _clock.Advance(TimeSpan.FromHours(1));
         Assert.False(Links().IsValid(id, expires, sig));
     }
 

@@ -7,14 +7,7 @@ namespace VidPress.UnitTests.Generation;
 /// <summary>Locates the repository's model copies; tests must never read the shared folder outside the repository.</summary>
 internal static class TestModels
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "VidPressService.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no VidPressService.sln above {AppContext.BaseDirectory}");
-    });
-
-    public static string RepoRoot => Root.Value;
+    public static string RepoRoot => Repository.Root;
     public static string TinySd => Path.Combine(RepoRoot, "models", "tiny-sd");
     public static string TinyClip => Path.Combine(RepoRoot, "models", "tiny-clip");
 }

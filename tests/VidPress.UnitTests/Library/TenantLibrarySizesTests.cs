@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using VidPress.Core.Library;
 
 namespace VidPress.UnitTests.Library;
@@ -5,7 +6,7 @@ namespace VidPress.UnitTests.Library;
 public sealed class TenantLibrarySizesTests
 {
     private static readonly Guid Tenant = Guid.Parse("00000000-0000-0000-0000-00000000000a");
-    private readonly SettableClock _clock = new() { Now = DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture) };
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-30T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public void Nothing_is_known_before_a_count()
@@ -46,9 +47,9 @@ public sealed class TenantLibrarySizesTests
     {
         var sizes = new TenantLibrarySizes(_clock);
         sizes.Remember(Tenant, 10, 10_001);
-        _clock.Now += TenantLibrarySizes.Lifetime - TimeSpan.FromSeconds(1);
+        _clock.Advance(TenantLibrarySizes.Lifetime - TimeSpan.FromSeconds(1));
         Assert.True(sizes.TryGet(Tenant, 10_000, out _));
-        _clock.Now += TimeSpan.FromSeconds(1);
+        _clock.Advance(TimeSpan.FromSeconds(1));
         Assert.False(sizes.TryGet(Tenant, 10_000, out _));
         Assert.False(sizes.TryGet(Guid.NewGuid(), 10_000, out _));
     }

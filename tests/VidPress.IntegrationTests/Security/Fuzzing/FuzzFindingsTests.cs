@@ -2,12 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Security.Fuzzing;
 
 /// <summary>What the request fuzzer found besides the defects it was pointed at, each pinned by its smallest request.</summary>
-public sealed class FuzzFindingsTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+[Collection(SharedService.Name)]
+public sealed class FuzzFindingsTests(ServiceFixture service)
 {
     [Theory]
     [InlineData("application/xml")]
@@ -45,7 +46,7 @@ public sealed class FuzzFindingsTests(ServiceFixture service) : IClassFixture<Se
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         using var response = await service.Client.SendAsync(request);
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        await SecuredServiceFixture.ProblemAsync(response);
+        await Problems.ProblemAsync(response);
         Assert.Equal(before, await StoredAsync());
     }
 
@@ -55,12 +56,7 @@ public sealed class FuzzFindingsTests(ServiceFixture service) : IClassFixture<Se
     public async Task An_asset_titled_with_a_noncharacter_is_uploaded(string title)
     {
         // TextTerms normalised the title for the search index, and string.Normalize throws on U+FFFE: a 500.
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Path("models", "tiny-clip", "purple-circle.png")));
-        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        form.Add(file, "file", "purple.png");
-        form.Add(new StringContent(title, Encoding.UTF8), "title");
-        using var response = await service.Client.PostAsync("/library/assets", form);
+        using var response = await service.Client.UploadAsync("/library/assets", Repository.Path("models", "tiny-clip", "purple-circle.png"), "purple.png", "image/png", ("title", title));
         Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK,
             $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         using var search = await service.Client.GetAsync("/library/search?q=" + Uri.EscapeDataString(title));
@@ -74,7 +70,7 @@ public sealed class FuzzFindingsTests(ServiceFixture service) : IClassFixture<Se
             request.Headers.TryAddWithoutValidation("Accept", accept);
             using var response = await client.SendAsync(request);
             Assert.True(response.StatusCode == expected, $"{request.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            await SecuredServiceFixture.ProblemAsync(response);
+            await Problems.ProblemAsync(response);
         }
     }
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using VidPress.Core.Tenants;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Security.Fuzzing;
 
@@ -207,12 +207,7 @@ public sealed class FuzzServiceFixture : ServiceFixture
 
     private static async Task<Guid> UploadAsync(HttpClient client, string path, string file, string contentType, params (string Name, string Value)[] fields)
     {
-        using var form = new MultipartFormDataContent();
-        var content = new ByteArrayContent(await File.ReadAllBytesAsync(file));
-        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
-        form.Add(content, "file", Path.GetFileName(file));
-        foreach (var (name, value) in fields) form.Add(new StringContent(value, Encoding.UTF8), name);
-        using var response = await client.PostAsync(path, form);
+        using var response = await client.UploadAsync(path, file, contentType: contentType, fields: fields);
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
     }

@@ -1,4 +1,4 @@
-namespace VidPress.IntegrationTests.Infrastructure;
+namespace VidPress.Testing;
 
 /// <summary>Secrets every host of the test deployment shares, as the API and the workers of one deployment do.</summary>
 public static class IntegrationSecrets

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace VidPress.IntegrationTests.Infrastructure;
+namespace VidPress.Testing;
 
 public sealed record ReceivedWebhook(string Path, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset At);
 
@@ -17,14 +17,22 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
     private int _failuresLeft;
+    private volatile string? _failingPath;
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
     public string BaseUrl { get; private set; } = "";
     public IReadOnlyList<ReceivedWebhook> Received => _received.ToList();
 
-    /// <summary>Answers 500 to the next <paramref name="count"/> deliveries.</summary>
-    public void FailNext(int count) => Interlocked.Exchange(ref _failuresLeft, count);
+    /// <summary>
+    /// Answers 500 to the next <paramref name="count"/> deliveries, or to the next ones to <paramref name="path"/> only
+    /// (on a shared service other tests' webhooks may arrive in between).
+    /// </summary>
+    public void FailNext(int count, string? path = null)
+    {
+        _failingPath = path;
+        Interlocked.Exchange(ref _failuresLeft, count);
+    }
 
     public static async Task<WebhookReceiver> StartAsync()
     {
@@ -46,7 +54,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             receiver._received.Enqueue(new ReceivedWebhook(context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body, DateTimeOffset.UtcNow));
-            return Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? Results.StatusCode(500) : Results.NoContent();
+            var failing = receiver._failingPath is not { } only || only == context.Request.Path;
+            return failing && Interlocked.Decrement(ref receiver._failuresLeft) >= 0 ? Results.StatusCode(500) : Results.NoContent();
         });
         await app.StartAsync();
         receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using VidPress.Core.Media;
 
-namespace VidPress.IntegrationTests.Infrastructure;
+namespace VidPress.Testing;
 
 /// <summary>Test media made with the real ffmpeg, and ffprobe readings of what the service produced.</summary>
 public static class Media

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace VidPress.IntegrationTests.Infrastructure;
+namespace VidPress.Testing;
 
 /// <summary>
 /// A fresh database in the PostgreSQL cluster that `./vidpress test` starts (VIDPRESS_TEST_PG names its

@@ -1,4 +1,4 @@
-namespace VidPress.IntegrationTests.Infrastructure;
+namespace VidPress.Testing;
 
 /// <summary>Finds files of this repository (models, fixtures) from the test's bin folder.</summary>
 public static class Repository

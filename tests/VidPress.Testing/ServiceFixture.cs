@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -5,10 +6,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using VidPress.Api.Library;
+using VidPress.Api.Videos;
 using VidPress.Core.Data;
 using VidPress.Core.Tenants;
 
-namespace VidPress.IntegrationTests.Infrastructure;
+namespace VidPress.Testing;
 
 /// <summary>The whole service on a fresh database, with in-process Hangfire workers and real tools.</summary>
 public sealed class VidPressFactory(TestDatabase database, string storageRoot, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
@@ -31,6 +34,15 @@ public sealed class VidPressFactory(TestDatabase database, string storageRoot, I
             ["Webhooks:Secret"] = IntegrationSecrets.Webhook,
             // Polling loops of the tests would otherwise meet the production default; the limit itself has its own test.
             ["Limits:RequestsPerMinute"] = "100000",
+            // Short webhook retries, so that three failures and a success fit in seconds; the jitter stays on.
+            ["Webhooks:RetryDelaysSeconds:0"] = "1",
+            ["Webhooks:RetryDelaysSeconds:1"] = "1",
+            ["Webhooks:RetryDelaysSeconds:2"] = "1",
+            ["Webhooks:RetryDelaysSeconds:3"] = "1",
+            ["Webhooks:RetryJitter"] = "0.2",
+            ["Webhooks:PublicBaseUrl"] = ServiceFixture.PublicBaseUrl,
+            // A small upload limit, so that the limit itself can be tested cheaply.
+            ["Library:MaxUploadBytes"] = ServiceFixture.MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         // A fixture's own settings replace the defaults above (Network:AllowLoopback=false, say).
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) configuration[key] = value;
@@ -38,10 +50,24 @@ public sealed class VidPressFactory(TestDatabase database, string storageRoot, I
     }
 }
 
-/// <summary>One running service shared by the tests of a collection; each fixture has its own database and storage.</summary>
+/// <summary>
+/// The running service the tests share: one web host with in-process Hangfire workers, its own database and storage.
+/// Most test classes share one (the integration tests' shared collection), each newsroom a tenant of its own
+/// (<see cref="NewsroomAsync"/>, <see cref="SceneAsync"/>). A host of its own is for process-level settings only
+/// (workers off, loopback refused, S3 storage...): a subclass overriding <see cref="Settings"/>.
+/// </summary>
 public class ServiceFixture : IAsyncLifetime
 {
+    /// <summary>The API's JSON options as a client reads them: camelCase, enums as strings.</summary>
     public static readonly JsonSerializerOptions Json = DocumentJson.Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>Library:MaxUploadBytes of every test host.</summary>
+    public const long MaxUploadBytes = 8 * 1024 * 1024;
+
+    /// <summary>Webhooks:PublicBaseUrl of every test host: where webhook payloads' links point.</summary>
+    public const string PublicBaseUrl = "http://vidpress.test";
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _scenes = new();
 
     public TestDatabase Database { get; private set; } = null!;
     public VidPressFactory Factory { get; private set; } = null!;
@@ -99,6 +125,18 @@ public class ServiceFixture : IAsyncLifetime
         try { Directory.Delete(StorageRoot, recursive: true); } catch (DirectoryNotFoundException) { }
     }
 
+    /// <summary>
+    /// A newsroom's setup on this service, built once on first use (by whichever test class asks first) and then
+    /// shared: what a fixture of its own used to set up, without a host of its own.
+    /// </summary>
+    public async Task<T> SceneAsync<T>(string name, Func<ServiceFixture, Task<T>> build) where T : class =>
+        (T)await _scenes.GetOrAdd(name, _ => new Lazy<Task<object>>(async () => await build(this))).Value;
+
+    /// <summary>A tenant of its own on this service (created on first use), its key and a client sending it.</summary>
+    public Task<Newsroom> NewsroomAsync(string tenant) =>
+        SceneAsync("newsroom:" + tenant, async s => new Newsroom(s, await s.CreateKeyAsync(tenant)));
+
+    /// <summary>GET that must succeed, as raw JSON (for tests of the wire shape; others read the API's contracts).</summary>
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         using var response = await Client.GetAsync(path);
@@ -106,29 +144,12 @@ public class ServiceFixture : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    /// <summary>Polls a video until it leaves queued/running.</summary>
-    public async Task<JsonElement> WaitForVideoAsync(Guid id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var video = await GetJsonAsync($"/videos/{id}");
-            var status = video.GetProperty("status").GetString();
-            if (status is "succeeded" or "failed") return video;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Video {id} still {status} at {video.GetProperty("stage")}.");
-            await Task.Delay(250);
-        }
-    }
+    /// <summary>GET that must succeed, read as the API's contract <typeparamref name="T"/>.</summary>
+    public Task<T> GetAsync<T>(string path) => Client.GetAsync<T>(path);
 
-    public async Task<JsonElement> WaitForAssetAsync(Guid id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var asset = await GetJsonAsync($"/library/assets/{id}");
-            if (asset.GetProperty("status").GetString() != "ingesting") return asset;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Asset {id} still ingesting.");
-            await Task.Delay(200);
-        }
-    }
+    /// <summary>Polls a video of the default tenant until it leaves queued/running.</summary>
+    public Task<VideoResponse> WaitForVideoAsync(Guid id, TimeSpan timeout) => Client.WaitForVideoAsync(id, timeout);
+
+    /// <summary>Polls an asset of the default tenant until its ingest ends.</summary>
+    public Task<AssetResponse> WaitForAssetAsync(Guid id, TimeSpan timeout) => Client.WaitForAssetAsync(id, timeout);
 }

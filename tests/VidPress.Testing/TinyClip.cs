@@ -1,11 +1,11 @@
 using System.Text.Json;
 
-namespace VidPress.UnitTests.Embeddings;
+namespace VidPress.Testing;
 
-/// <summary>The repository's tiny CLIP model and its parity.json, found from the test's bin folder.</summary>
-internal static class TinyClip
+/// <summary>The repository's tiny CLIP model and its parity.json (the reference's tokens and embeddings of texts and images).</summary>
+public static class TinyClip
 {
-    public static string Folder { get; } = Path.Combine(RepositoryRoot(), "models", "tiny-clip");
+    public static string Folder { get; } = Repository.Path("models", "tiny-clip");
 
     private static readonly Lazy<JsonElement> Parity = new(() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "parity.json"))).RootElement);
@@ -21,6 +21,17 @@ internal static class TinyClip
         return data;
     }
 
+    public static IEnumerable<JsonElement> Images => Parity.Value.GetProperty("images").EnumerateArray();
+
+    public static JsonElement Image(string file) => Images.Single(i => i.GetProperty("file").GetString() == file);
+
+    public static TheoryData<string> ImageCases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var image in Images) data.Add(image.GetProperty("file").GetString()!);
+        return data;
+    }
+
     public static float[] Floats(JsonElement array) => array.EnumerateArray().Select(v => v.GetSingle()).ToArray();
 
     public static double Cosine(float[] a, float[] b)
@@ -33,12 +44,5 @@ internal static class TinyClip
             nb += (double)b[i] * b[i];
         }
         return dot / Math.Sqrt(na * nb);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "VidPressService.sln"))) return folder.FullName;
-        throw new DirectoryNotFoundException($"no VidPressService.sln above {AppContext.BaseDirectory}");
     }
 }
