@@ -60,6 +60,10 @@ public sealed class VideoPublisher(VideoLifecycle lifecycle, IMediaStorage stora
             throw;
         }
         if (!published) throw new RunStoppedException();
+        // The renders are in storage: the run's scratch goes before the outcome is handed on, so a video seen done has
+        // left nothing behind (a folder that will not go now is the sweeper's).
+        try { run.Dispose(); }
+        catch (IOException) { }
         await HandOverToWebhookAsync(video);
     }
 
