@@ -5,7 +5,7 @@ using VidPress.Core.Media;
 using VidPress.Core.Narration;
 using VidPress.Core.Script;
 using VidPress.Core.Timeline;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Library;
 
@@ -13,9 +13,15 @@ namespace VidPress.IntegrationTests.Library;
 /// The retrieval stage against a real ingest: each candidate carries what ingest measured of its picture, and the
 /// timeline receives it (quality in the score and the choice, the still's shape in its Ken Burns crops).
 /// </summary>
-[Collection(MediaLibraryCollection.Name)]
-public sealed class ShotRetrievalTests(MediaLibraryFixture service)
+[Collection(SharedService.Name)]
+public sealed class ShotRetrievalTests(ServiceFixture shared) : IAsyncLifetime
 {
+    private MediaLibrary service = null!;
+
+    public async Task InitializeAsync() => service = await MediaLibrary.OnAsync(shared);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
     /// <summary>The same picture with every pixel moved most of the way towards the background: soft and flat, still usable.</summary>
     private static RgbImage Faded(RgbImage picture, (byte R, byte G, byte B) towards, double keep)
     {
@@ -33,7 +39,7 @@ public sealed class ShotRetrievalTests(MediaLibraryFixture service)
     {
         var path = Path.Combine(service.WorkFolder, $"{Guid.NewGuid():N}-{name}");
         await picture.SavePngAsync(path);
-        return (await service.AddAsync(path, name, new Dictionary<string, string> { ["title"] = $"portrait {name}" })).GetProperty("id").GetGuid();
+        return (await service.AddAsync(path, name, new Dictionary<string, string> { ["title"] = $"portrait {name}" })).Id;
     }
 
     [Fact]
@@ -50,7 +56,7 @@ public sealed class ShotRetrievalTests(MediaLibraryFixture service)
         ]);
 
         await using var scope = service.Factory.Services.CreateAsyncScope();
-        var candidates = await scope.ServiceProvider.GetRequiredService<ShotRetrieval>().FindAsync(Tenant.DefaultId, script, 8, CancellationToken.None);
+        var candidates = await scope.ServiceProvider.GetRequiredService<ShotRetrieval>().FindAsync(service.TenantId, script, 8, CancellationToken.None);
 
         var faded = Assert.Single(candidates.Sentences[0].Shots);
         var sharp = Assert.Single(candidates.Sentences[1].Shots);

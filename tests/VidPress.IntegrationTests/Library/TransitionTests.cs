@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using VidPress.Core.Library;
 using VidPress.Core.Media;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Library;
 

@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using VidPress.IntegrationTests.Infrastructure;
+using VidPress.Testing;
 using VidPress.IntegrationTests.Jobs;
 
 namespace VidPress.IntegrationTests.Operations;
@@ -57,9 +57,9 @@ public sealed partial class WorkerEndpointTests(EnqueueOnlyServiceFixture servic
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
 
         var asset = await service.WaitForAssetAsync(assetId, TimeSpan.FromMinutes(3));
-        Assert.True(asset.GetProperty("status").GetString() == "ready", asset + "\n" + worker.Log);
+        Assert.True(asset.Status == VidPress.Core.Data.AssetStatus.Ready, asset + "\n" + worker.Log);
         var video = await service.WaitForVideoAsync(videoId, TimeSpan.FromMinutes(4));
-        Assert.True(video.GetProperty("status").GetString() == "succeeded", video + "\n" + worker.Log);
+        Assert.True(video.Status == VidPress.Core.Data.VideoStatus.Succeeded, video + "\n" + worker.Log);
         await service.Webhooks.WaitForAsync(r => r.Any(w => w.Path == "/hooks/ops"), TimeSpan.FromMinutes(1));
 
         // The worker's figures: the webhook is counted just after the receiver answered, so poll briefly.
