@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.RegularExpressions;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using Microsoft.Extensions.Options;
@@ -15,15 +14,9 @@ public sealed record Article(string? Title, string Text);
 /// Gets the article for a video: the text the caller sent, or the page at the caller's URL fetched
 /// through <see cref="OutboundHttp"/> with its main text pulled out (navigation, ads and captions left out).
 /// </summary>
-public sealed partial class ArticleReader(IHttpClientFactory httpClientFactory, IOptions<NetworkOptions> networkOptions)
+public sealed class ArticleReader(IHttpClientFactory httpClientFactory, IOptions<NetworkOptions> networkOptions)
 {
     private readonly NetworkOptions _network = networkOptions.Value;
-
-    static ArticleReader()
-    {
-        // Chinese sites still serve GBK/GB2312 and Big5; .NET knows those only through the code-page provider.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-    }
 
     public async Task<Article> ReadAsync(string? text, string? url, string? title, CancellationToken cancellationToken)
     {
@@ -70,59 +63,35 @@ public sealed partial class ArticleReader(IHttpClientFactory httpClientFactory, 
         }
     }
 
-    /// <summary>The header's charset, else the page's own meta charset, else UTF-8; an unknown name falls back to UTF-8 rather than failing the video.</summary>
-    internal static string Decode(byte[] bytes, string? headerCharset)
-    {
-        var name = headerCharset?.Trim('"', '\'', ' ');
-        if (string.IsNullOrEmpty(name))
-        {
-            var head = Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 2048));
-            var meta = MetaCharset().Match(head);
-            if (meta.Success) name = meta.Groups[1].Value;
-        }
-        var encoding = Encoding.UTF8;
-        if (!string.IsNullOrEmpty(name))
-        {
-            try { encoding = Encoding.GetEncoding(name); }
-            catch (ArgumentException) { }
-        }
-        return encoding.GetString(bytes);
-    }
-
-    [GeneratedRegex(@"<meta[^>]+charset\s*=\s*[""']?([A-Za-z0-9_\-]+)", RegexOptions.IgnoreCase)]
-    private static partial Regex MetaCharset();
-
-    // SmartReader scores blocks by text length and commas; on news pages a long caption, a related-links
-    // list or an ad block can outscore a short story, so the page furniture goes before it scores anything.
-    private const string FurnitureSelector = "script, style, noscript, iframe, form, nav, aside, figure, figcaption, header, footer, "
-        + "[role=navigation], [role=banner], [role=complementary], [role=contentinfo], [aria-hidden=true], .caption, .wp-caption-text";
-
-    private static readonly string[] FurnitureWords =
-    [
-        "ad", "ads", "advert", "advertisement", "adsbygoogle", "sponsor", "sponsored", "promo", "banner", "related", "recommend",
-        "recommended", "share", "social", "newsletter", "subscribe", "comment", "comments", "breadcrumb", "sidebar", "menu",
-        "popular", "trending", "outbrain", "taboola", "caption", "credit", "footer", "copyright", "more-news", "read-more",
-        // Datelines, sources and bylines are read out as sentences otherwise ("2024年06月03日 来源：科技日报").
-        "byline", "dateline", "source", "meta", "info", "author", "editor", "timestamp",
-    ];
+    /// <summary>The page's text, decoded as a browser would: byte order mark, the header's charset, the page's own meta charset in its first 1024 bytes, else UTF-8.</summary>
+    internal static string Decode(byte[] bytes, string? headerCharset) => PageEncoding.Decode(bytes, headerCharset);
 
     internal static Article Extract(string html, string url)
     {
         var parser = new HtmlParser();
         using var document = parser.ParseDocument(html);
         var pageTitle = PageTitle(document);
-        RemoveFurniture(document);
+        PageFurniture.Remove(document);
 
         var reader = new SmartReader.Reader(url, document.DocumentElement.OuterHtml);
         var article = reader.GetArticle();
         var title = string.IsNullOrWhiteSpace(pageTitle) ? article.Title?.Trim() : pageTitle;
-        var paragraphs = article.IsReadable && !string.IsNullOrWhiteSpace(article.Content)
+        List<string> paragraphs = article.IsReadable && !string.IsNullOrWhiteSpace(article.Content)
             ? Paragraphs(parser.ParseDocument(article.Content).Body)
-            : Paragraphs(document.Body);
+            : [];
+        // When the readability pass finds nothing, or settles on a small box beside the story, the page is read
+        // block by block instead, keeping only what reads as prose (not every paragraph, list and heading).
+        if (document.Body is { } body)
+        {
+            var prose = ArticleBlocks.ProseBlocks(body);
+            if (Weight(paragraphs) * 4 < Weight(prose)) paragraphs = prose;
+        }
         // The headline often comes back as the first block of the content too; it is the title, not body text.
         if (title is not null && paragraphs.Count > 0 && Normalise(paragraphs[0]) == Normalise(title)) paragraphs.RemoveAt(0);
         return new Article(string.IsNullOrWhiteSpace(title) ? null : title, string.Join("\n\n", paragraphs));
     }
+
+    private static int Weight(List<string> paragraphs) => paragraphs.Sum(p => p.Sum(c => IsWide(c) ? 3 : 1));
 
     private static string? PageTitle(IDocument document)
     {
@@ -136,48 +105,15 @@ public sealed partial class ArticleReader(IHttpClientFactory httpClientFactory, 
         return string.IsNullOrWhiteSpace(title) ? null : Normalise(title);
     }
 
-    private static void RemoveFurniture(IDocument document)
-    {
-        foreach (var element in document.QuerySelectorAll(FurnitureSelector).ToList()) element.Remove();
-        foreach (var element in document.All.Where(IsFurniture).ToList()) element.Remove();
-    }
-
-    private static bool IsFurniture(IElement element)
-    {
-        if (element.LocalName is "html" or "body" or "main" or "article") return false;
-        var names = (element.ClassName ?? "") + " " + (element.Id ?? "");
-        if (string.IsNullOrWhiteSpace(names)) return false;
-        foreach (var token in names.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            // Whole hyphen/underscore-separated parts only: "ad-slot" and "top_ads" are ads, "header" and "headline" are not.
-            var parts = token.ToLowerInvariant().Split(['-', '_']);
-            if (parts.Any(p => FurnitureWords.Contains(p)) || FurnitureWords.Contains(token.ToLowerInvariant())) return true;
-        }
-        return false;
-    }
-
     private static List<string> Paragraphs(IElement? root)
     {
-        var paragraphs = new List<string>();
-        if (root is null) return paragraphs;
-        var trailingHeadings = 0;
-        foreach (var block in root.QuerySelectorAll("p, h1, h2, h3, h4, h5, h6, li, blockquote, pre"))
-        {
-            // A block inside another block is read with its parent.
-            if (block.ParentElement?.Closest("p, li, blockquote, pre") is not null) continue;
-            var text = Normalise(block.TextContent);
-            if (text.Length == 0) continue;
-            paragraphs.Add(text);
-            trailingHeadings = block.LocalName is ['h', _] ? trailingHeadings + 1 : 0;
-        }
+        if (root is null) return [];
+        var blocks = ArticleBlocks.Render(root);
+        // A block that is mostly links inside the story is a "related" list or a tag cloud, not a paragraph.
+        blocks.RemoveAll(b => b.LinkDensity > 0.5 && !b.IsHeading);
         // A heading with nothing after it heads a list of links ("More news", "相关阅读"), not a part of the story.
-        paragraphs.RemoveRange(paragraphs.Count - trailingHeadings, trailingHeadings);
-        if (paragraphs.Count == 0)
-        {
-            var text = Normalise(root.TextContent);
-            if (text.Length > 0) paragraphs.Add(text);
-        }
-        return paragraphs;
+        while (blocks.Count > 0 && blocks[^1].IsHeading) blocks.RemoveAt(blocks.Count - 1);
+        return blocks.Select(b => b.Text).ToList();
     }
 
     /// <summary>White space folded to one space, and dropped between two Chinese characters, where HTML source line breaks are no pause at all.</summary>
@@ -193,7 +129,9 @@ public sealed partial class ArticleReader(IHttpClientFactory httpClientFactory, 
             builder.Append(c);
         }
         return builder.ToString();
-
-        static bool IsWide(char c) => Script.Languages.IsCjk(c) || c is >= '\u3000' and <= '\u303F' or >= '\uFF00' and <= '\uFFEF' or '“' or '”';
     }
+
+    /// <summary>Characters of scripts written without spaces (Han, kana, their punctuation and full-width forms); a surrogate is one half of a rare Han ideograph.</summary>
+    internal static bool IsWide(char c) => Script.Languages.IsCjk(c) || char.IsSurrogate(c)
+        || c is >= '\u3000' and <= '\u30FF' or >= '\uFF00' and <= '\uFFEF' or '“' or '”' or '—' or '…';
 }
