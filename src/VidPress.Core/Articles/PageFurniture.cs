@@ -59,8 +59,16 @@ internal static class PageFurniture
     {
         if (element.LocalName is "html" or "body" or "main" or "article") return false;
         var names = (element.GetAttribute("class") ?? "") + " " + (element.Id ?? "");
-        return !string.IsNullOrWhiteSpace(names) && NameTokens(names).Any(FurnitureWords.Contains);
+        return !string.IsNullOrWhiteSpace(names) && NameTokens(names).Any(IsFurnitureWord);
     }
+
+    /// <summary>Container words sites glue to a furniture word without a separator: "adsbox", "sharebar", "relatedlist".</summary>
+    private static readonly string[] ContainerSuffixes = ["box", "bar", "wrap", "wrapper", "container", "block", "area", "list", "slot", "unit", "zone", "panel"];
+
+    /// <summary>A furniture word, alone or with a container word glued to it ("adsbox" is ads + box).</summary>
+    internal static bool IsFurnitureWord(string token) =>
+        FurnitureWords.Contains(token)
+        || ContainerSuffixes.Any(s => token.Length > s.Length && token.EndsWith(s, StringComparison.Ordinal) && FurnitureWords.Contains(token[..^s.Length]));
 
     /// <summary>"Page-ad-margins TRS_Editor sharebarTop" to page, ad, margins, trs, editor, sharebar, top.</summary>
     internal static IEnumerable<string> NameTokens(string names)

@@ -94,6 +94,11 @@ public sealed class ExtractionFailureKindsTests
     [InlineData("header-inner", false)]
     [InlineData("loading shadow", false)]
     [InlineData("metadata", false)]
+    [InlineData("adsbox", true)]
+    [InlineData("sharebar", true)]
+    [InlineData("relatedList", true)]
+    [InlineData("toolbox", false)]
+    [InlineData("loadbar", false)]
     public void Furniture_words_are_matched_as_whole_tokens_of_class_names(string className, bool furniture)
     {
         var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument($"<div class=\"{className}\">x</div>");
@@ -184,6 +189,24 @@ public sealed class ExtractionFailureKindsTests
         Assert.Contains("教学研究会议。", article.Text);
         Assert.Contains("正好是四月十五日", article.Text);
         Assert.Contains("wrapped by the editor's", article.Text);
+    }
+
+    [Fact]
+    public void Chinese_paragraphs_that_end_their_sentence_are_not_joined_as_wrapped_lines()
+    {
+        // Each <p> is a whole paragraph ending in 。 or a closing quote: nothing to join, whatever their length.
+        var html = """
+            <html><head><title>报告</title></head><body><div>
+            <p>世界卫生组织周一在日内瓦发布报告说，去年全球儿童常规疫苗接种率有所回升，但仍未恢复到疫情前的水平。</p>
+            <p>报告显示，去年共有一千四百五十万名儿童没有接种任何常规疫苗，比前年减少了约一百万人。</p>
+            <p>世界卫生组织官员李明在新闻发布会上说：“非洲和东南亚部分地区的接种工作进展明显，值得肯定。”</p>
+            <p>联合国儿童基金会呼吁各国政府增加对基层卫生系统的投入，确保疫苗能够送到偏远地区。</p>
+            </div></body></html>
+            """;
+
+        var article = ArticleReader.Extract(html, "http://zh.example/who");
+
+        Assert.Equal(4, article.Text.Split("\n\n").Length);
     }
 
     private static Encoding Gb18030()
