@@ -97,11 +97,11 @@ internal static class ArticleBlocks
     }
 
     /// <summary>Where a Chinese sentence (or a quotation closing it) ends: a block ending here is a whole paragraph, not a wrapped line.</summary>
-    private const string SentenceEnds = "。！？；…」』”’）》!?;)";
+    private const string ChineseParagraphEnds = "。！？；…」』”’）》!?;)";
 
     private static bool IsWrappedLine(TextBlock block) =>
         !block.IsHeading && block.Text.Length >= 20 && block.LinkDensity < 0.5
-        && Script.Languages.IsCjk(block.Text[^1]) && !SentenceEnds.Contains(block.Text[^1])
+        && Script.Languages.IsCjk(block.Text[^1]) && !ChineseParagraphEnds.Contains(block.Text[^1])
         && block.Text.Count(Script.Languages.IsCjk) * 2 >= block.Text.Length;
 
     /// <summary>
