@@ -114,13 +114,17 @@ internal static class ArticleBlocks
     {
         var blocks = Render(root);
         var kinds = blocks.Select(Classify).ToArray();
-        // Middling blocks take the kind of their nearest decided neighbours: prose only if prose stands on both sides.
+        // Middling blocks take the kind of their nearest decided neighbours, as jusText's near-good blocks do: prose when
+        // prose stands on both sides, or on one side when the block is itself a sentence with few links (a story's short
+        // last paragraph, followed by the share bar); furniture otherwise.
         for (var i = 0; i < kinds.Length; i++)
         {
             if (kinds[i] != Kind.Near) continue;
             var before = Nearest(kinds, i, -1);
             var after = Nearest(kinds, i, +1);
-            kinds[i] = (before, after) is (Kind.Prose, Kind.Prose) ? Kind.Prose : Kind.Boilerplate;
+            var sentence = blocks[i].LinkDensity < 0.2 && blocks[i].Text.IndexOfAny(SentenceEnds) >= 0;
+            kinds[i] = (before, after) is (Kind.Prose, Kind.Prose) || (sentence && (before == Kind.Prose || after == Kind.Prose))
+                ? Kind.Prose : Kind.Boilerplate;
         }
         // A heading is kept when the next kept-or-dropped block after it is prose.
         for (var i = 0; i < kinds.Length; i++)

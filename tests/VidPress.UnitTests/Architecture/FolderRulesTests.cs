@@ -25,6 +25,8 @@ public sealed class FolderRulesTests
         "VidPress.Core.Library.ShotSearch", // shots for a sentence (pgvector + full text)
         "VidPress.Core.Library.LibraryIngest", // an upload's shots, keyframes and thumbnails
         "VidPress.Core.Library.MusicLibrary", // music beds: add, pick, find
+        "VidPress.Core.Library.ShotRetrieval", // what ingest measured of each candidate's keyframes and asset
+        "VidPress.Core.Library.LicencePolicy", // the filters that say which assets, shots and keyframes may be shown
         "VidPress.Core.Delivery.WebhookSender", // a video's outcome and its delivery rows
         "VidPress.Core.Delivery.WebhookEvents", // no query: names the event a video's status (a Data enum) is told by
     ];
@@ -44,6 +46,7 @@ public sealed class FolderRulesTests
         // ArticleReader.Normalise: Articles ↔ Script. Articles extraction is being reworked (its own task); the character
         // classes belong to the article (or a shared text helper) that both read.
         ("VidPress.Core.Articles.ArticleReader", "Script", "Languages.IsCjk in ArticleReader's text measures"),
+        ("VidPress.Core.Articles.ArticleBlocks", "Script", "Languages.IsCjk when joining hard-wrapped Chinese lines"),
     ];
 
     private static readonly Assembly Core = typeof(VidPressServices).Assembly;
