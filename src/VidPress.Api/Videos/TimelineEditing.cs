@@ -256,11 +256,11 @@ public static class TimelineEditing
             add("music.id", "Name the music track by its id (GET /library/music), or send no music.");
             return null;
         }
-        if (await musicLibrary.FindAsync(tenantId, named, ct) is not { } track)
+        if (await musicLibrary.FindAsync(tenantId, named.Id, named.TrackKey, ct) is not { } track)
         {
             add("music.id", "No music track with this id in your library.");
             return null;
         }
-        return MusicLibrary.BedFor(track, current.DurationSeconds);
+        return MusicBed.From(MusicLibrary.ChoiceFor(track, current.DurationSeconds));
     }
 }

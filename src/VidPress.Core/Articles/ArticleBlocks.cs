@@ -84,7 +84,7 @@ internal static class ArticleBlocks
         var joined = new List<TextBlock>(blocks.Count);
         foreach (var block in blocks)
         {
-            if (joined.Count > 0 && IsWrappedLine(joined[^1]) && !block.IsHeading && Script.Languages.IsCjk(block.Text[0]))
+            if (joined.Count > 0 && IsWrappedLine(joined[^1]) && !block.IsHeading && CjkText.IsIdeograph(block.Text[0]))
             {
                 var previous = joined[^1];
                 var length = previous.Text.Length + block.Text.Length;
@@ -101,8 +101,8 @@ internal static class ArticleBlocks
 
     private static bool IsWrappedLine(TextBlock block) =>
         !block.IsHeading && block.Text.Length >= 20 && block.LinkDensity < 0.5
-        && Script.Languages.IsCjk(block.Text[^1]) && !ChineseParagraphEnds.Contains(block.Text[^1])
-        && block.Text.Count(Script.Languages.IsCjk) * 2 >= block.Text.Length;
+        && CjkText.IsIdeograph(block.Text[^1]) && !ChineseParagraphEnds.Contains(block.Text[^1])
+        && block.Text.Count(CjkText.IsIdeograph) * 2 >= block.Text.Length;
 
     /// <summary>
     /// The story's paragraphs when no container stands out: the page read block by block, keeping what reads like

@@ -132,6 +132,6 @@ public sealed class ArticleReader(IHttpClientFactory httpClientFactory, IOptions
     }
 
     /// <summary>Characters of scripts written without spaces (Han, kana, their punctuation and full-width forms); a surrogate is one half of a rare Han ideograph.</summary>
-    internal static bool IsWide(char c) => Script.Languages.IsCjk(c) || char.IsSurrogate(c)
+    internal static bool IsWide(char c) => CjkText.IsIdeograph(c) || char.IsSurrogate(c)
         || c is >= '\u3000' and <= '\u30FF' or >= '\uFF00' and <= '\uFFEF' or '“' or '”' or '—' or '…';
 }

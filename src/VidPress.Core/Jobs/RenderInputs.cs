@@ -30,7 +30,7 @@ public sealed class RenderInputs(VidPressDbContext db, IMediaStorage storage, Mu
         // The narration is the video's own, the music the tenant's track the document names.
         var narrationPath = await storage.GetLocalPathAsync(video.Narration?.AudioKey ?? StorageKeys.Narration(video.TenantId, video.Id), cancellationToken);
         var track = timeline.Music is { } bed
-            ? await music.FindAsync(video.TenantId, bed, cancellationToken)
+            ? await music.FindAsync(video.TenantId, bed.Id, bed.TrackKey, cancellationToken)
                 ?? throw new VideoInputException($"The timeline's music bed {bed.Id} is not in the library; pick another (music.id) or remove it.")
             : null;
         var background = track is null ? null : new BackgroundMusic(await storage.GetLocalPathAsync(track.StorageKey, cancellationToken));

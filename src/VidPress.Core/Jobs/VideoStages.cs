@@ -101,13 +101,13 @@ public sealed class TimelineStage(TimelineBuilder builder, MusicLibrary music) :
     {
         var (video, request) = (run.Video, run.Request);
         var (script, narration, candidates) = (video.Script!, video.Narration!, video.Candidates!);
-        var bed = await music.ChooseBedAsync(video.TenantId, request.Music, video.Id, narration.DurationSeconds, cancellationToken);
+        var choice = await music.ChooseAsync(video.TenantId, request.Music, video.Id, narration.DurationSeconds, cancellationToken);
         video.Timeline = builder.Build(script, narration, candidates, VideoFormat.Create(request.AspectRatio, request.Resolution), new TimelineExtras
         {
             ArticleTitle = video.Title,
             Anchors = script.Sentences.ToDictionary(s => s.Index, s => (IReadOnlyList<AnchorPoint>)s.Anchors),
             Shots = TimelineExtras.ShotsFrom(candidates),
-            Music = bed,
+            Music = choice is null ? null : MusicBed.From(choice),
         });
         return StageOutcome.Finished;
     }

@@ -71,25 +71,25 @@ public sealed class MusicLibrary(
     /// for narration lasting <paramref name="narrationSeconds"/>; null when it asks for none. A mood the library has no
     /// track for is the caller's mistake.
     /// </summary>
-    public async Task<MusicBed?> ChooseBedAsync(Guid tenantId, string? music, Guid videoId, double narrationSeconds, CancellationToken cancellationToken)
+    public async Task<MusicChoice?> ChooseAsync(Guid tenantId, string? music, Guid videoId, double narrationSeconds, CancellationToken cancellationToken)
     {
         if (music is null) return null;
         var track = await PickAsync(tenantId, music == "auto" ? null : music, videoId, cancellationToken)
             ?? throw new VideoInputException($"No music bed in the library fits '{music}'.");
-        return BedFor(track, narrationSeconds);
+        return ChoiceFor(track, narrationSeconds);
     }
 
     /// <summary>
     /// The tenant's track a timeline's music names: by its id, or, in documents stored before ids were recorded, by
     /// its key; never another tenant's. Null when the tenant has no such track (deleted, or not theirs).
     /// </summary>
-    public Task<MusicTrack?> FindAsync(Guid tenantId, MusicBed bed, CancellationToken cancellationToken) => bed.Id is { } id
+    public Task<MusicTrack?> FindAsync(Guid tenantId, Guid? trackId, string trackKey, CancellationToken cancellationToken) => trackId is { } id
         ? db.MusicTracks.AsNoTracking().SingleOrDefaultAsync(m => m.TenantId == tenantId && m.Id == id, cancellationToken)
-        : db.MusicTracks.AsNoTracking().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.StorageKey == bed.TrackKey, cancellationToken);
+        : db.MusicTracks.AsNoTracking().FirstOrDefaultAsync(m => m.TenantId == tenantId && m.StorageKey == trackKey, cancellationToken);
 
-    /// <summary>The music bed of a video lasting <paramref name="duration"/> seconds, all of it from the track itself.</summary>
-    public static MusicBed BedFor(MusicTrack track, double duration) =>
-        new(track.StorageKey, track.TempoBpm, BeatsOver(track, duration)) { Id = track.Id };
+    /// <summary>The music under a video lasting <paramref name="duration"/> seconds, all of it from the track itself.</summary>
+    public static MusicChoice ChoiceFor(MusicTrack track, double duration) =>
+        new(track.Id, track.StorageKey, track.TempoBpm, BeatsOver(track, duration));
 
     /// <summary>Beats of a looped bed in video time, up to <paramref name="duration"/>.</summary>
     public static IReadOnlyList<double> BeatsOver(MusicTrack track, double duration)
@@ -134,3 +134,9 @@ public sealed class MusicLibrary(
         return result.StandardOutput;
     }
 }
+
+/// <summary>
+/// The track chosen to lie under a video, with its beats in video time: what the library tells the timeline, which
+/// records it as the document's <c>MusicBed</c>.
+/// </summary>
+public sealed record MusicChoice(Guid TrackId, string TrackKey, double TempoBpm, IReadOnlyList<double> Beats);

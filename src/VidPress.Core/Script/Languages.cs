@@ -38,5 +38,5 @@ public static class Languages
         return letters > 0 && cjk * 5 >= letters ? Chinese : English;
     }
 
-    public static bool IsCjk(char c) => c is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF' or >= '\uF900' and <= '\uFAFF';
+    public static bool IsCjk(char c) => Articles.CjkText.IsIdeograph(c);
 }

@@ -148,6 +148,9 @@ public sealed record MusicBed(string TrackKey, double TempoBpm, IReadOnlyList<do
 {
     /// <summary>The music track (GET /library/music); null only in documents stored before ids were recorded, which name it by key.</summary>
     public Guid? Id { get; init; }
+
+    /// <summary>The bed the library chose.</summary>
+    public static MusicBed From(Library.MusicChoice choice) => new(choice.TrackKey, choice.TempoBpm, choice.Beats) { Id = choice.TrackId };
 }
 
 /// <summary>The result of shot selection: the total score, and whether the search proved it optimal (it gives up after a node budget).</summary>

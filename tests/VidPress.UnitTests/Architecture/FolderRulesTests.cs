@@ -35,18 +35,12 @@ public sealed class FolderRulesTests
     private static readonly string[] InputErrors = ["VidPress.Core.VideoInputException", "VidPress.Core.Media.MediaRejectedException"];
 
     /// <summary>
-    /// Known exceptions, each with its reason, while other work of the restructuring is in flight. Remove an entry once
-    /// the code no longer needs it (the test does not fail on a stale entry, so the moves can land in any order).
+    /// Known exceptions, each with its reason. Keep it empty: an entry is a debt to pay, removed once the code no longer
+    /// needs it (the test does not fail on a stale entry).
     /// </summary>
     private static readonly (string From, string To, string Why)[] Allowed =
     [
-        // The music bed a video gets (MusicBed, part of the timeline document) is built by the library's MusicLibrary.
-        ("VidPress.Core.Library.MusicLibrary", "Timeline", "MusicBed in the timeline document"),
-        // ArticleReader measures wide (CJK) text with Script's Languages.IsCjk, while Script's SentenceSplitter uses
-        // ArticleReader.Normalise: Articles ↔ Script. Articles extraction is being reworked (its own task); the character
-        // classes belong to the article (or a shared text helper) that both read.
-        ("VidPress.Core.Articles.ArticleReader", "Script", "Languages.IsCjk in ArticleReader's text measures"),
-        ("VidPress.Core.Articles.ArticleBlocks", "Script", "Languages.IsCjk when joining hard-wrapped Chinese lines"),
+        // None today: a dependency against the rules is fixed, not listed. An entry names the type, the folder it uses and why.
     ];
 
     private static readonly Assembly Core = typeof(VidPressServices).Assembly;
