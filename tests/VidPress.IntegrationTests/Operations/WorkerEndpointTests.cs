@@ -5,8 +5,8 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using VidPress.Testing;
 using VidPress.IntegrationTests.Jobs;
+using VidPress.Testing;
 
 namespace VidPress.IntegrationTests.Operations;
 
