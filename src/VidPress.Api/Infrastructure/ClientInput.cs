@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Primitives;
@@ -34,8 +35,8 @@ public static class ClientInput
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(new CheckedStringConverter());
-        options.Converters.Add(new FiniteDoubleConverter());
-        options.Converters.Add(new FiniteSingleConverter());
+        options.Converters.Add(new FiniteConverter<double>());
+        options.Converters.Add(new FiniteConverter<float>());
         return options;
     }
 
@@ -93,36 +94,25 @@ public static class ClientInput
         public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
     }
 
-    private sealed class FiniteDoubleConverter : JsonConverter<double>
+    /// <summary>A double or float that must be finite: NaN, Infinity and numbers past the type's range are refused.</summary>
+    private sealed class FiniteConverter<T> : JsonConverter<T> where T : struct, IFloatingPointIeee754<T>
     {
-        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {
-            double value;
             // The web defaults read a number written as a string ("60"); "NaN" and "Infinity" are not numbers.
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                if (!double.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value)) throw new JsonException("Not a number.");
-            }
-            else if (!reader.TryGetDouble(out value)) throw new JsonException(NotFinite);
-            return double.IsFinite(value) ? value : throw new JsonException(NotFinite);
+            var isString = reader.TokenType == JsonTokenType.String;
+            if (!isString && reader.TokenType != JsonTokenType.Number) throw new JsonException(NotFinite);
+            ReadOnlySpan<byte> text = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan;
+            if (isString && reader.ValueIsEscaped) text = System.Text.Encoding.UTF8.GetBytes(reader.GetString()!);
+            if (!T.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                throw new JsonException(isString ? "Not a number." : NotFinite);
+            return T.IsFinite(value) ? value : throw new JsonException(NotFinite);
         }
 
-        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
-    }
-
-    private sealed class FiniteSingleConverter : JsonConverter<float>
-    {
-        public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
         {
-            float value;
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                if (!float.TryParse(reader.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value)) throw new JsonException("Not a number.");
-            }
-            else if (!reader.TryGetSingle(out value)) throw new JsonException(NotFinite);
-            return float.IsFinite(value) ? value : throw new JsonException(NotFinite);
+            if (value is float single) writer.WriteNumberValue(single);
+            else writer.WriteNumberValue(double.CreateTruncating(value));
         }
-
-        public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
     }
 }
