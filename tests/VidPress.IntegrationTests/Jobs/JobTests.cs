@@ -78,6 +78,22 @@ public static class JobTests
     }
 
     /// <summary>Running ffmpeg processes (by pid) whose command line names this video's render scratch.</summary>
+    /// <summary>
+    /// The ffmpeg processes still rendering <paramref name="id"/> once <paramref name="timeout"/> has passed or none is
+    /// left: a SIGKILL or a cancel takes effect a moment after it is sent, not at once.
+    /// </summary>
+    public static async Task<List<int>> FfmpegRenderingAfterAsync(Guid id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var left = FfmpegRendering(id);
+        while (left.Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            left = FfmpegRendering(id);
+        }
+        return left;
+    }
+
     public static List<int> FfmpegRendering(Guid id)
     {
         var marker = $"render-{id:N}-";

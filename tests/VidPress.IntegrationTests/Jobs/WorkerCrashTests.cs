@@ -64,7 +64,7 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
         Assert.Equal("Running", afterKill.Status);
         Assert.Equal(1, afterKill.Attempt);
         Assert.Null(afterKill.OutputKey);
-        Assert.Empty(JobTests.FfmpegRendering(id));
+        Assert.Empty(await JobTests.FfmpegRenderingAfterAsync(id, TimeSpan.FromSeconds(5)));
 
         await using var second = service.StartWorker(preset: "ultrafast");
         var done = await JobTests.WaitForAsync(db, id, r => r.Status != "Running" && r.Status != "Queued" && r.Stage == "Done",
@@ -151,9 +151,7 @@ public sealed class WorkerCrashTests(WorkerProcessFixture service, ITestOutputHe
             var cancelled = await JobTests.WaitForAsync(db, id, r => r.Status != "Running", TimeSpan.FromSeconds(15), () => worker.Log + JobTests.DescribeJobs(db));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: cancelled {asked.ElapsedMilliseconds} ms after the request, at {rendering.Progress} %+");
             Assert.Equal("Cancelled", cancelled.Status);
-            var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (JobTests.FfmpegRendering(id).Count > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-            Assert.Empty(JobTests.FfmpegRendering(id));
+            Assert.Empty(await JobTests.FfmpegRenderingAfterAsync(id, TimeSpan.FromSeconds(5)));
             Assert.False(worker.HasExited, worker.Log);
         }
         Assert.Empty(JobTests.Mp4Files(service.StorageRoot, id));
