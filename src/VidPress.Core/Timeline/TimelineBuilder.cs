@@ -223,11 +223,10 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
     internal IEnumerable<SubtitleCue> SubtitleCues(string text, double start, double end, string language)
     {
         var chinese = language == Languages.Chinese;
-        var perLine = chinese ? _options.ChineseCharactersPerLine : _options.EnglishCharactersPerLine;
         var cues = new List<string>();
         foreach (var phrase in Phrases(text, chinese, chinese ? Math.Max(1, _options.MinimumPhraseCharacters / 2) : _options.MinimumPhraseCharacters))
         {
-            var lines = chinese ? WrapByCharacters(phrase, perLine) : WrapByWords(phrase, perLine);
+            var lines = SubtitleLines.Break(phrase, _options.EnglishCharactersPerLine, _options.ChineseCharactersPerLine);
             cues.AddRange(lines.Chunk(_options.LinesPerCue).Select(chunk => string.Join('\n', chunk)));
         }
         var total = cues.Sum(c => c.Length);
@@ -281,32 +280,4 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
     // "U.S. officials", "J. Smith": a full stop after a single capital is an abbreviation, not a phrase end.
     private static bool IsInitial(string text, int i) =>
         text[i] == '.' && i >= 1 && char.IsUpper(text[i - 1]) && (i == 1 || !char.IsLetter(text[i - 2]));
-
-    internal static List<string> WrapByWords(string text, int perLine)
-    {
-        var lines = new List<string>();
-        var line = "";
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (line.Length > 0 && line.Length + 1 + word.Length > perLine) { lines.Add(line); line = word; }
-            else line = line.Length == 0 ? word : line + " " + word;
-        }
-        if (line.Length > 0) lines.Add(line);
-        return lines;
-    }
-
-    // Chinese has no spaces for the subtitle renderer to break at, so lines are cut by count,
-    // keeping closing punctuation on the line it ends.
-    internal static List<string> WrapByCharacters(string text, int perLine)
-    {
-        var lines = new List<string>();
-        var line = new System.Text.StringBuilder();
-        foreach (var c in text)
-        {
-            if (line.Length >= perLine && !"，。！？、；：”』」）".Contains(c)) { lines.Add(line.ToString()); line.Clear(); }
-            line.Append(c);
-        }
-        if (line.Length > 0) lines.Add(line.ToString());
-        return lines;
-    }
 }

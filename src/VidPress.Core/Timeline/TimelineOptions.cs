@@ -13,10 +13,12 @@ public sealed class TimelineOptions
     /// </summary>
     [Between(-1, 1)]
     public double MinimumShotScore { get; set; } = 0.0;
+    /// <summary>Longest subtitle line of Latin text, in characters (burned in and in the SRT/WebVTT files).</summary>
     [Between(10, 200)]
-    public int EnglishCharactersPerLine { get; set; } = 42;
+    public int EnglishCharactersPerLine { get; set; } = SubtitleLines.DefaultLatinCharacters;
+    /// <summary>Longest subtitle line holding CJK text, in full-width characters (a Latin letter counts half).</summary>
     [Between(4, 100)]
-    public int ChineseCharactersPerLine { get; set; } = 16;
+    public int ChineseCharactersPerLine { get; set; } = SubtitleLines.DefaultCjkCharacters;
     [Between(1, 4)]
     public int LinesPerCue { get; set; } = 2;
     /// <summary>A phrase shorter than this many characters joins the next one, so no cue flashes by.</summary>
