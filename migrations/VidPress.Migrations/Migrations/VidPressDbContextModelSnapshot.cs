@@ -383,6 +383,9 @@ namespace VidPress.Migrations.Migrations
                     b.Property<string>("Language")
                         .HasColumnType("text");
 
+                    b.Property<string>("Metadata")
+                        .HasColumnType("jsonb");
+
                     b.Property<string>("Narration")
                         .HasColumnType("jsonb");
 
@@ -398,6 +401,10 @@ namespace VidPress.Migrations.Migrations
 
                     b.Property<double>("Progress")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<double?>("RenderSeconds")
                         .HasColumnType("double precision");
@@ -442,6 +449,9 @@ namespace VidPress.Migrations.Migrations
                     b.HasIndex("TenantId", "IdempotencyKey")
                         .IsUnique()
                         .HasFilter("\"IdempotencyKey\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Reference")
+                        .HasFilter("\"Reference\" IS NOT NULL");
 
                     b.ToTable("videos", (string)null);
                 });

@@ -61,7 +61,7 @@ public static class LibraryApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         library.MapDelete("/assets/{id:guid}", DeleteAsync).WithName("DeleteAsset").WithSummary("Remove an asset, its shots and its files")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        library.MapGet("/shots/{id:guid}/thumbnail", GetThumbnailAsync).WithName("GetShotThumbnail").WithSummary("A shot's thumbnail (JPEG)")
+        library.MapFileGet("/shots/{id:guid}/thumbnail", GetThumbnailAsync).WithName("GetShotThumbnail").WithSummary("A shot's thumbnail (JPEG)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         library.MapGet("/search", SearchAsync).WithName("SearchLibrary")
             .WithSummary("Shots matching a text, by CLIP similarity and full-text match fused by rank");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using VidPress.Api.Infrastructure;
 using VidPress.Core.Data;
 using VidPress.Core.Delivery;
@@ -26,24 +27,37 @@ public static class VideosApi
     public const int MaxUrlCharacters = 2048;
     public const int MaxMusicCharacters = 100;
     public const int MaxFormats = 5;
+    public const int MaxReferenceCharacters = 200;
+    public const int MaxMetadataEntries = 20;
+    public const int MaxMetadataKeyCharacters = 40;
+    public const int MaxMetadataValueCharacters = 500;
 
     public static IEndpointRouteBuilder MapVideosApi(this IEndpointRouteBuilder app)
     {
         var videos = app.MapGroup("/videos").WithTags("Videos").WithApiProblems();
         videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        videos.MapGet("/", ListAsync).WithName("ListVideos").WithSummary("The tenant's videos, newest first (limit 1–200, default 50)");
+        videos.MapGet("/", ListAsync).WithName("ListVideos").WithSummary("The tenant's videos, newest first (limit 1–200, default 50); ?reference= those with that reference");
         videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo").WithSummary("Status, stage, progress, error and links of one video").ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapGet("/{id:guid}/script", GetScriptAsync).WithName("GetVideoScript").WithSummary("The narration script with tags and anchor points")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         videos.MapGet("/{id:guid}/timeline", GetTimelineAsync).WithName("GetVideoTimeline")
             .WithSummary("Per clip: time, shot, score and why it was chosen; subtitles and overlays").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        videos.MapGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile")
+        videos.MapFileGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile")
             .WithSummary("The MP4 (range requests); ?format=9x16-1080p for a further format").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        videos.MapGet("/{id:guid}/download", DownloadAsync).AllowAnonymous().WithName("DownloadVideo")
-            .WithSummary("The MP4 through a signed, expiring link (links.download); no API key needed").ProducesProblem(StatusCodes.Status403Forbidden);
-        videos.MapGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster").WithSummary("A poster frame of the video (JPEG)")
+        videos.MapFileGet("/{id:guid}/download", DownloadAsync, anonymous: true).WithName("DownloadVideo")
+            .WithSummary("The MP4 through a signed, expiring link (links.download, or links.downloads for one format); no API key needed")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapFileGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster").WithSummary("A poster frame of the video (JPEG)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        videos.MapFileGet("/{id:guid}/subtitles", GetSubtitlesAsync).WithName("GetVideoSubtitles")
+            .WithSummary("The subtitles as a sidecar file: ?format=srt (SubRip) or ?format=vtt (WebVTT), UTF-8, from the timeline's cues")
+            .Produces<string>(StatusCodes.Status200OK, SubtitleMediaTypes[0], SubtitleMediaTypes[1..])
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        videos.MapFileGet("/{id:guid}/subtitles/download", DownloadSubtitlesAsync, anonymous: true).WithName("DownloadVideoSubtitles")
+            .WithSummary("The subtitles through a signed, expiring link (links.subtitlesDownload); no API key needed, any origin may read it (a player's <track>)")
+            .Produces<string>(StatusCodes.Status200OK, SubtitleMediaTypes[0], SubtitleMediaTypes[1..])
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapTimelineEditing();
         videos.MapGet("/{id:guid}/credits", VideoCredits.GetAsync).WithName("GetVideoCredits")
             .WithSummary("The credit line and licence of every library shot the video uses")
@@ -82,7 +96,10 @@ public static class VideosApi
                 Formats = body.Formats?.ToList(), Fit = body.Fit,
                 Script = body.Script?.Select(s => new CallerSentence(s.Text!.Trim(),
                     s.Keywords?.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(), s.AssetId)).ToList(),
+                BurnSubtitles = body.BurnSubtitles ?? true,
             },
+            Reference = body.Reference,
+            Metadata = body.Metadata is { Count: > 0 } metadata ? new Dictionary<string, string>(metadata) : null,
             IdempotencyKey = idempotencyKey,
             RequestHash = idempotencyKey is null ? null : requestHash,
         };
@@ -139,7 +156,36 @@ public static class VideosApi
             if (format is null || !VideoFormat.TryCreate(format.AspectRatio, format.Resolution, out _))
                 problems[$"formats[{i}]"] = [$"An aspectRatio of {string.Join(", ", VideoFormat.AspectRatios)} and a resolution of {string.Join(", ", VideoFormat.Resolutions)}."];
         if (body.Fit is not null and not ("crop" or "letterbox")) problems["fit"] = ["\"crop\" or \"letterbox\"."];
+        if (body.Reference is not null && ReferenceProblem(body.Reference) is { } badReference) problems["reference"] = [badReference];
+        if (body.Metadata is not null) ValidateMetadata(body.Metadata, problems);
         return problems;
+    }
+
+    /// <summary>What is wrong with a caller's reference (1–200 characters, not blank, no control characters); null when fine.</summary>
+    internal static string? ReferenceProblem(string reference) =>
+        reference.Length > MaxReferenceCharacters ? $"At most {MaxReferenceCharacters} characters."
+        : string.IsNullOrWhiteSpace(reference) ? "The reference is blank; leave it out instead."
+        : reference.Any(char.IsControl) ? "No control characters (line breaks, tabs …)."
+        : null;
+
+    /// <summary>
+    /// At most 20 entries; keys of 1–40 letters, digits, '-', '_' or '.' (so a CMS can map them to its fields as they
+    /// are); values of at most 500 characters without control characters. A field names the key only once it is one.
+    /// </summary>
+    private static void ValidateMetadata(IReadOnlyDictionary<string, string> metadata, Dictionary<string, string[]> problems)
+    {
+        if (metadata.Count > MaxMetadataEntries) { problems["metadata"] = [$"At most {MaxMetadataEntries} entries; it has {metadata.Count}."]; return; }
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Length is 0 or > MaxMetadataKeyCharacters || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                problems["metadata"] = [$"Keys are 1–{MaxMetadataKeyCharacters} characters of ASCII letters, digits, '-', '_' and '.'."];
+                continue;
+            }
+            if (value is null) problems[$"metadata.{key}"] = ["A string value; leave the key out instead of null."];
+            else if (value.Length > MaxMetadataValueCharacters) problems[$"metadata.{key}"] = [$"At most {MaxMetadataValueCharacters} characters."];
+            else if (value.Any(char.IsControl)) problems[$"metadata.{key}"] = ["No control characters (line breaks, tabs …)."];
+        }
     }
 
     private static void ValidateScript(IReadOnlyList<ScriptSentenceRequest?> script, Dictionary<string, string[]> problems)
@@ -191,11 +237,16 @@ public static class VideosApi
         catch (BlockedDestinationException e) { problems[field] = [e.Message]; }
     }
 
-    private static async Task<Ok<VideoResponse[]>> ListAsync(VidPressDbContext db, TenantContext tenant, DownloadLinks links, int? limit, CancellationToken ct)
+    /// <param name="reference">Only the videos made with this reference (the caller's own id), exactly.</param>
+    private static async Task<Results<Ok<VideoResponse[]>, ProblemHttpResult>> ListAsync(
+        VidPressDbContext db, TenantContext tenant, DownloadLinks links, int? limit, string? reference, CancellationToken ct)
     {
-        var videos = await db.Videos.AsNoTracking().Where(v => v.TenantId == tenant.TenantId)
-            .OrderByDescending(v => v.CreatedAt).Take(Math.Clamp(limit ?? 50, 1, 200)).ToListAsync(ct);
-        return TypedResults.Ok(videos.Select(v => VideoResponse.From(v).WithDownload(links)).ToArray());
+        if (reference is not null && ReferenceProblem(reference) is { } problem)
+            return Problems.Validation(new Dictionary<string, string[]> { ["reference"] = [problem] });
+        var videos = db.Videos.AsNoTracking().Where(v => v.TenantId == tenant.TenantId);
+        if (reference is not null) videos = videos.Where(v => v.Reference == reference);
+        var page = await videos.OrderByDescending(v => v.CreatedAt).Take(Math.Clamp(limit ?? 50, 1, 200)).ToListAsync(ct);
+        return TypedResults.Ok(page.Select(v => VideoResponse.From(v).WithDownload(links)).ToArray());
     }
 
     private static async Task<Results<Ok<VideoResponse>, ProblemHttpResult>> GetAsync(Guid id, VidPressDbContext db, TenantContext tenant, DownloadLinks links, CancellationToken ct)
@@ -217,28 +268,72 @@ public static class VideosApi
         var video = await Find(db, tenant, id, ct);
         if (video is null) return Problems.NotFound("video", id);
         if (video.OutputKey is null) return Problems.NotReady("The video is not rendered yet.");
-        var key = video.OutputKey;
-        if (format is not null)
-        {
-            var output = video.Outputs.FirstOrDefault(o => StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution)) == format);
-            if (output is null) return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: $"The video has no format '{format}'.",
-                detail: $"Formats: {string.Join(", ", video.Outputs.Select(o => StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution))))}.");
-            key = output.Key;
-        }
+        if (!TryOutputKey(video.OutputKey, video.Outputs, format, out var key, out var missing)) return missing;
         var path = await storage.GetLocalPathAsync(key, ct);
         return TypedResults.PhysicalFile(path, "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
     }
 
-    /// <summary>The signature is the authorisation: it names the video, so no tenant check is needed; 403 says nothing about whether the video exists.</summary>
-    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadAsync(
-        Guid id, long? expires, string? sig, DownloadLinks links, VidPressDbContext db, IMediaStorage storage, CancellationToken ct)
+    /// <summary>The storage key of the format named <paramref name="format"/> (the main one when null), or a 404 naming the formats there are.</summary>
+    private static bool TryOutputKey(string outputKey, IReadOnlyList<VideoOutput> outputs, string? format, out string key, out ProblemHttpResult missing)
     {
-        if (expires is null || !links.IsValid(id, expires.Value, sig))
+        (key, missing) = (outputKey, null!);
+        if (format is null) return true;
+        var names = outputs.Select(o => StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution))).ToList();
+        var index = names.IndexOf(format);
+        if (index >= 0) { key = outputs[index].Key; return true; }
+        missing = TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The video has no such format.",
+            detail: $"Formats: {string.Join(", ", names)}.");
+        return false;
+    }
+
+    /// <summary>The signature is the authorisation: it names the video, so no tenant check is needed; 403 says nothing about whether the video exists.</summary>
+    /// <param name="format">The format the link was signed for (links.downloads); the main one when absent.</param>
+    private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> DownloadAsync(
+        Guid id, long? expires, string? sig, string? format, DownloadLinks links, VidPressDbContext db, IMediaStorage storage, CancellationToken ct)
+    {
+        if (expires is null || !links.IsValid(id, expires.Value, sig, format))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The download link is not valid or has expired.",
-                detail: "Ask GET /videos/{id} (with your API key) for a fresh links.download.");
-        var outputKey = await db.Videos.AsNoTracking().Where(v => v.Id == id).Select(v => v.OutputKey).SingleOrDefaultAsync(ct);
-        if (outputKey is null) return Problems.NotFound("video", id);
-        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(outputKey, ct), "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
+                detail: "Ask GET /videos/{id} (with your API key) for a fresh links.download or links.downloads.");
+        var video = await db.Videos.AsNoTracking().Where(v => v.Id == id).Select(v => new { v.OutputKey, v.Outputs }).SingleOrDefaultAsync(ct);
+        if (video?.OutputKey is null) return Problems.NotFound("video", id);
+        if (!TryOutputKey(video.OutputKey, video.Outputs, format, out var key, out var missing)) return missing;
+        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key, ct), "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
+    }
+
+    private static readonly string[] SubtitleMediaTypes = ["text/vtt", "application/x-subrip"];
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetSubtitlesAsync(
+        Guid id, string? format, VidPressDbContext db, TenantContext tenant, IOptions<TimelineOptions> options, HttpResponse response, CancellationToken ct)
+    {
+        if (!SidecarSubtitles.TryParse(format, out var kind))
+            return Problems.Validation(new Dictionary<string, string[]> { ["format"] = ["\"srt\" or \"vtt\"."] });
+        var video = await Find(db, tenant, id, ct);
+        if (video is null) return Problems.NotFound("video", id);
+        if (video.Timeline is null) return Problems.NotReady("The timeline is not built yet.");
+        return Subtitles(video.Timeline, kind, options.Value, response);
+    }
+
+    /// <summary>The signature is the authorisation, as for the MP4; any origin may read the file, so a player on the CMS's site can load it as a &lt;track&gt;.</summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadSubtitlesAsync(
+        Guid id, string? format, long? expires, string? sig, DownloadLinks links, VidPressDbContext db, IOptions<TimelineOptions> options,
+        HttpResponse response, CancellationToken ct)
+    {
+        if (!SidecarSubtitles.TryParse(format, out var kind) || expires is null || !links.IsValidSubtitles(id, kind, expires.Value, sig))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The subtitles link is not valid or has expired.",
+                detail: "Ask GET /videos/{id} (with your API key) for a fresh links.subtitlesDownload.");
+        var timeline = await db.Videos.AsNoTracking().Where(v => v.Id == id).Select(v => v.Timeline).SingleOrDefaultAsync(ct);
+        if (timeline is null) return Problems.NotFound("video", id);
+        response.Headers.AccessControlAllowOrigin = "*";
+        return Subtitles(timeline, kind, options.Value, response);
+    }
+
+    /// <summary>The file, in the timeline's language, with a strong ETag of its bytes (a player's revalidation is a 304).</summary>
+    private static FileContentHttpResult Subtitles(TimelineDocument timeline, SubtitleFormat format, TimelineOptions options, HttpResponse response)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(SidecarSubtitles.Write(timeline, format, options.EnglishCharactersPerLine, options.ChineseCharactersPerLine));
+        response.Headers.ContentLanguage = timeline.Language;
+        var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes).AsSpan(0, 16)) + "\"");
+        return TypedResults.Bytes(bytes, SidecarSubtitles.ContentType(format), entityTag: tag);
     }
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetPosterAsync(Guid id, VidPressDbContext db, TenantContext tenant, IMediaStorage storage, CancellationToken ct)

@@ -73,6 +73,10 @@ public sealed class Video
     public VideoStage Stage { get; set; }
     public double Progress { get; set; }
     public required VideoRequest Request { get; set; }
+    /// <summary>The caller's own id for the video (its CMS's story or asset id), echoed in responses and every webhook.</summary>
+    public string? Reference { get; set; }
+    /// <summary>A few string pairs of the caller's (desk, slot, …), kept with the video and echoed like <see cref="Reference"/>.</summary>
+    public Dictionary<string, string>? Metadata { get; set; }
     public string? Title { get; set; }
     public string? Language { get; set; }
     public string? ArticleText { get; set; }
@@ -124,6 +128,8 @@ public sealed record VideoRequest
     public string? Fit { get; init; }
     /// <summary>A script the caller wrote, narrated as given instead of a summary of text or url.</summary>
     public IReadOnlyList<CallerSentence>? Script { get; init; }
+    /// <summary>Whether the subtitle cues are drawn into the picture (the default); false leaves them to the sidecar files for a player to show.</summary>
+    public bool BurnSubtitles { get; init; } = true;
 }
 
 public enum AssetStatus { Ingesting, Ready, Failed }

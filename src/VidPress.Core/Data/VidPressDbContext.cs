@@ -40,10 +40,14 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
             Json(e.Property(v => v.Candidates));
             Json(e.Property(v => v.Timeline));
             Json(e.Property(v => v.Outputs));
+            Json(e.Property(v => v.Metadata));
+            e.Property(v => v.Reference).HasMaxLength(200);
             e.Property(v => v.IdempotencyKey).HasMaxLength(200);
             e.Property(v => v.RequestHash).HasMaxLength(64);
             e.HasIndex(v => new { v.TenantId, v.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
             e.HasIndex(v => new { v.TenantId, v.CreatedAt });
+            // A CMS finds its videos by its own id (GET /videos?reference=…).
+            e.HasIndex(v => new { v.TenantId, v.Reference }).HasFilter("\"Reference\" IS NOT NULL");
             e.HasOne<Tenant>().WithMany().HasForeignKey(v => v.TenantId);
         });
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VidPress.Core.Data;
+using VidPress.Core.Media;
 using VidPress.Core.Network;
 using VidPress.Core.Telemetry;
 
@@ -121,20 +122,26 @@ public sealed class WebhookSender(
         return new WebhookOutcome(number, delivery.Succeeded);
     }
 
-    private object Payload(Video video, string eventType)
+    private WebhookPayload Payload(Video video, string eventType)
     {
-        var links = new Dictionary<string, string> { ["self"] = PublicUrls.Absolute(_options.PublicBaseUrl, PublicUrls.Video(video.Id)) };
+        string Absolute(string path) => PublicUrls.Absolute(_options.PublicBaseUrl, path);
+        var links = new WebhookLinks(Absolute(PublicUrls.Video(video.Id)));
         if (video.OutputKey is not null)
         {
-            links["file"] = PublicUrls.Absolute(_options.PublicBaseUrl, PublicUrls.VideoFile(video.Id));
-            links["download"] = PublicUrls.Absolute(_options.PublicBaseUrl, downloadLinks.PathFor(video.Id));
+            var formats = video.Outputs.Select(o => StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution)));
+            var signed = downloadLinks.For(video.Id, formats, subtitles: video.Timeline is not null);
+            links = links with
+            {
+                File = Absolute(PublicUrls.VideoFile(video.Id)),
+                Download = Absolute(signed.Download),
+                Downloads = signed.Downloads.ToDictionary(d => d.Key, d => Absolute(d.Value)),
+                Subtitles = video.Timeline is null ? null : new SubtitleLinks(PublicUrls.VideoSubtitles(video.Id, SubtitleFormat.Srt),
+                    PublicUrls.VideoSubtitles(video.Id, SubtitleFormat.Vtt)).Select(Absolute),
+                SubtitlesDownload = signed.Subtitles?.Select(Absolute),
+            };
         }
-        return new
-        {
-            type = eventType,
-            timestamp = (video.FinishedAt ?? video.UpdatedAt).ToString("O"),
-            data = new { videoId = video.Id, status = video.Status, durationSeconds = video.DurationSeconds, error = video.Error, links },
-        };
+        return new WebhookPayload(eventType, (video.FinishedAt ?? video.UpdatedAt).ToString("O"),
+            new WebhookVideo(video.Id, JsonNamingPolicy.CamelCase.ConvertName(video.Status.ToString()), video.Reference, video.Metadata, video.DurationSeconds, video.Error, links));
     }
 
     /// <summary>Standard Webhooks signature: v1,base64(HMAC-SHA256(secret, "id.timestamp.body")).</summary>

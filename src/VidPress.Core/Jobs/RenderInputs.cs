@@ -35,7 +35,7 @@ public sealed class RenderInputs(VidPressDbContext db, IMediaStorage storage, Mu
             : null;
         var background = track is null ? null : new BackgroundMusic(await storage.GetLocalPathAsync(track.StorageKey, cancellationToken));
         var fit = video.Request.Fit == "letterbox" ? FrameFit.Letterbox : FrameFit.Crop;
-        return new RenderInput(sources, narrationPath, background, fit, FormatsOf(video.Request));
+        return new RenderInput(sources, narrationPath, background, fit, FormatsOf(video.Request), video.Request.BurnSubtitles);
     }
 
     /// <summary>The formats to draw: the one asked for first, then each further one not already among them.</summary>

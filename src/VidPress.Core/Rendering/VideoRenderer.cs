@@ -14,9 +14,11 @@ public sealed record RenderedFormat(VideoFormat Format, RenderedVideo Rendered);
 
 /// <summary>
 /// What the renderer needs besides the timeline: a source per clip (null for a title card), the narration, the music
-/// bed, how shots of another shape fill the frame, and the formats to draw, the first the one asked for first.
+/// bed, how shots of another shape fill the frame, the formats to draw, the first the one asked for first, and whether the
+/// subtitle cues are drawn into the picture (title cards and overlays always are).
 /// </summary>
-public sealed record RenderInput(IReadOnlyList<ClipSource?> Sources, string NarrationPath, BackgroundMusic? Music, FrameFit Fit, IReadOnlyList<VideoFormat> Formats);
+public sealed record RenderInput(IReadOnlyList<ClipSource?> Sources, string NarrationPath, BackgroundMusic? Music, FrameFit Fit, IReadOnlyList<VideoFormat> Formats,
+    bool BurnSubtitles = true);
 
 /// <summary>
 /// Draws a timeline into an H.264/AAC MP4: the soundtrack is mixed once, the picture is drawn in
@@ -40,6 +42,8 @@ public sealed class VideoRenderer(
     {
         var results = new List<RenderedFormat>();
         var count = input.Formats.Count;
+        // Un-burned, the cues are the sidecar files' alone (GET /videos/{id}/subtitles); the timeline keeps them.
+        if (!input.BurnSubtitles) timeline = timeline with { Subtitles = [] };
         for (var n = 0; n < count; n++)
         {
             var format = input.Formats[n];

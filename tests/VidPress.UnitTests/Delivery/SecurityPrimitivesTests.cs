@@ -61,6 +61,39 @@ public sealed class DownloadLinksTests
     }
 
     [Fact]
+    public void A_format_link_opens_that_format_only_and_the_main_link_no_format()
+    {
+        var id = Guid.NewGuid();
+        var at = _clock.GetUtcNow().AddHours(1);
+        var path = Links().PathFor(id, "9x16-1080p", at);
+        Assert.StartsWith($"/videos/{id}/download?format=9x16-1080p&expires=", path);
+        var (expires, sig) = Parse(path);
+        Assert.True(Links().IsValid(id, expires, sig, "9x16-1080p"));
+        Assert.False(Links().IsValid(id, expires, sig, "1x1-720p"));
+        Assert.False(Links().IsValid(id, expires, sig), "a format's signature is no main link's");
+        var (mainExpires, mainSig) = Parse(Links().PathFor(id, at));
+        Assert.False(Links().IsValid(id, mainExpires, mainSig, "9x16-1080p"), "format= added to the main link is refused");
+        Assert.False(Links().IsValid(id, expires, sig, new string('x', 51)));
+    }
+
+    [Fact]
+    public void A_subtitles_link_opens_its_format_of_its_video_only()
+    {
+        var id = Guid.NewGuid();
+        var links = Links().For(id, ["16x9-720p", "9x16-720p"], subtitles: true);
+        Assert.Equal(["16x9-720p", "9x16-720p"], links.Downloads.Keys);
+        Assert.StartsWith($"/videos/{id}/subtitles/download?format=vtt&expires=", links.Subtitles!.Vtt);
+        var (expires, sig) = Parse(links.Subtitles.Vtt);
+        Assert.True(Links().IsValidSubtitles(id, SubtitleFormat.Vtt, expires, sig));
+        Assert.False(Links().IsValidSubtitles(id, SubtitleFormat.Srt, expires, sig));
+        Assert.False(Links().IsValidSubtitles(Guid.NewGuid(), SubtitleFormat.Vtt, expires, sig));
+        Assert.False(Links().IsValid(id, expires, sig), "a subtitles signature opens no MP4");
+        var (srtExpires, srtSig) = Parse(links.Subtitles.Srt);
+        Assert.True(Links().IsValidSubtitles(id, SubtitleFormat.Srt, srtExpires, srtSig));
+        Assert.Null(Links().For(id, [], subtitles: false).Subtitles);
+    }
+
+    [Fact]
     public void Without_a_long_enough_key_no_link_is_made() =>
         Assert.Throws<InvalidOperationException>(() => Links("short").PathFor(Guid.NewGuid()));
 }
