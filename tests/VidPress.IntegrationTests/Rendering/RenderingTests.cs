@@ -98,6 +98,32 @@ public sealed class RenderingTests(RenderingFixture media) : IClassFixture<Rende
         Assert.True(await InkAt(3.9) < 20, "nothing after the last cue");
     }
 
+    [Fact]
+    public async Task Subtitles_left_unburned_are_not_drawn_while_the_title_card_still_is()
+    {
+        var timeline = RenderingFixture.Timeline(1280, 720, [RenderingFixture.Card(0, 2, "Harbour plan")], [new SubtitleCue(0.4, 1.6, "The council met on Tuesday")]);
+        async Task<string> DrawAsync(bool burn)
+        {
+            using var scratch = new ScratchFolder(media.Folder, "formats-" + burn);
+            var input = new RenderInput([null], media.Narration, null, FrameFit.Crop, [VideoFormat.Create("16:9", "720p")], BurnSubtitles: burn);
+            var rendered = await media.Renderer("ultrafast").RenderFormatsAsync(timeline, input, scratch, null, CancellationToken.None);
+            var kept = Path.Combine(media.Folder, Guid.NewGuid().ToString("N") + ".mp4");
+            File.Move(rendered.Single().Rendered.VideoPath, kept);
+            return kept;
+        }
+        var burned = await DrawAsync(true);
+        var unburned = await DrawAsync(false);
+        Assert.True(await Delivery.Ink.BottomQuarterAsync(burned, 1.0) > 500, "burned: the cue is on screen");
+        Assert.True(await Delivery.Ink.BottomQuarterAsync(unburned, 1.0) < 20, "un-burned: no cue on screen");
+        // The card's words, in the middle of the frame, are drawn either way.
+        var frame = await new FrameDecoder().ReadFrameAsync(unburned, TimeSpan.FromSeconds(1.0));
+        var cardInk = 0;
+        for (var y = frame.Height / 3; y < frame.Height * 2 / 3; y++)
+            for (var x = 0; x < frame.Width; x++)
+                if (frame[x, y] is { R: > 220, G: > 220, B: > 220 }) cardInk++;
+        Assert.True(cardInk > 500, $"title card drawn ({cardInk})");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
