@@ -151,8 +151,14 @@ public sealed class Asset
     public required string StorageKey { get; set; }
     public required string Sha256 { get; set; }
     public long SizeBytes { get; set; }
+    /// <summary>The picture's size as seen, upright (the stored picture turned by <see cref="Orientation"/>).</summary>
     public int Width { get; set; }
     public int Height { get; set; }
+    /// <summary>
+    /// How the stored picture is turned to be seen upright (EXIF codes 1–8, a video's display matrix read as one; see
+    /// <c>Media/PictureOrientation</c>); null on assets stored before it was recorded, read as ffmpeg turns them.
+    /// </summary>
+    public int? Orientation { get; set; }
     public double DurationSeconds { get; set; }
     public double FrameRate { get; set; }
     public string? Error { get; set; }

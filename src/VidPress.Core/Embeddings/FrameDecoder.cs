@@ -26,10 +26,18 @@ public sealed partial class FrameDecoder(
     /// <summary>The most stdout <paramref name="pictures"/> PPM pictures at the pixel limit take: header and RGB bytes.</summary>
     private long OutputLimit(int pictures) => pictures * (maxPixels * 3 + 64);
 
-    /// <summary>The first frame of a picture (PNG, JPEG, …) or video.</summary>
-    public async Task<RgbImage> ReadImageAsync(string path, CancellationToken cancellationToken = default)
+    /// <summary>The first frame of a picture (PNG, JPEG, …) or video, as ffmpeg turns it.</summary>
+    public Task<RgbImage> ReadImageAsync(string path, CancellationToken cancellationToken = default) =>
+        ReadImageAsync(path, orientation: null, cancellationToken);
+
+    /// <summary>
+    /// The first frame of a picture or video, turned upright by <paramref name="orientation"/> (what the probe found,
+    /// <see cref="PictureOrientation"/>) with ffmpeg's own rotation off; null leaves the turning to ffmpeg.
+    /// </summary>
+    public async Task<RgbImage> ReadImageAsync(string path, int? orientation, CancellationToken cancellationToken = default)
     {
-        var arguments = InputArguments(path, seek: null, logLevel: "error");
+        var arguments = InputArguments(path, seek: null, logLevel: "error", PictureOrientation.InputOptions(orientation));
+        if (PictureOrientation.Filter(orientation) is { } upright) arguments.AddRange(["-vf", upright]);
         arguments.AddRange(["-frames:v", "1"]);
         arguments.AddRange(OutputArguments);
         var result = await RunAsync(arguments, 1, cancellationToken);
@@ -137,11 +145,12 @@ public sealed partial class FrameDecoder(
 
     private static readonly string[] OutputArguments = ["-an", "-sn", "-dn", "-pix_fmt", "rgb24", "-f", "image2pipe", "-c:v", "ppm", "pipe:1"];
 
-    private List<string> InputArguments(string path, double? seek, string logLevel)
+    private List<string> InputArguments(string path, double? seek, string logLevel, IReadOnlyList<string>? inputOptions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var arguments = new List<string> { "-nostdin", "-hide_banner", "-nostats", "-loglevel", logLevel };
         arguments.AddRange(_safeInputOptions);
+        arguments.AddRange(inputOptions ?? []);
         if (seek is > 0) arguments.AddRange(["-ss", seek.Value.ToString("0.######", CultureInfo.InvariantCulture)]);
         // "file:" stops a name such as "x:y.mp4" being taken for another protocol.
         arguments.AddRange(["-i", "file:" + Path.GetFullPath(path)]);

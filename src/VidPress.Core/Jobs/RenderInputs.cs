@@ -25,7 +25,7 @@ public sealed class RenderInputs(VidPressDbContext db, IMediaStorage storage, Mu
             if (clip.AssetId is not { } id) { sources.Add(null); continue; }
             var asset = assets.GetValueOrDefault(id);
             if (LicencePolicy.RenderRefusal(clip.Start, id, asset, now) is { } refusal) throw new VideoInputException(refusal);
-            sources.Add(new ClipSource(await storage.GetLocalPathAsync(asset!.StorageKey, cancellationToken), asset.Kind == AssetKind.Image));
+            sources.Add(new ClipSource(await storage.GetLocalPathAsync(asset!.StorageKey, cancellationToken), asset.Kind == AssetKind.Image, asset.Orientation));
         }
         // The narration is the video's own, the music the tenant's track the document names.
         var narrationPath = await storage.GetLocalPathAsync(video.Narration?.AudioKey ?? StorageKeys.Narration(video.TenantId, video.Id), cancellationToken);

@@ -46,7 +46,7 @@ public sealed class LibraryIngest(
         if (asset.Kind == AssetKind.Image) spans = [new ShotSpan(0, 0)];
         else
         {
-            scan = await scenes.ScanAsync(path, candidatesFolder.Path, asset.DurationSeconds, cancellationToken);
+            scan = await scenes.ScanAsync(path, candidatesFolder.Path, asset.DurationSeconds, asset.Orientation, cancellationToken);
             split = ShotBoundaries.Detect(scan.Scores, scan.Frames, asset.DurationSeconds,
                 _options.SceneThreshold, _options.MinShotSeconds, _options.ScenePeakMinScore, _options.ScenePeakRatio, _options.GradualMinChange);
             spans = split.Shots;
@@ -76,7 +76,7 @@ public sealed class LibraryIngest(
             cancellationToken.ThrowIfCancellationRequested();
             stage.Restart();
             var pictures = scan is null
-                ? [await frames.ReadImageAsync(path, cancellationToken)]
+                ? [await frames.ReadImageAsync(path, asset.Orientation, cancellationToken)]
                 : await frames.ReadJpegsAsync(batch.Select(b => b.Candidate!).ToList(), cancellationToken);
             decodeTime += stage.Elapsed;
             stage.Restart();

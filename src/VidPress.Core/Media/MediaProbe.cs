@@ -4,8 +4,21 @@ using Microsoft.Extensions.Options;
 
 namespace VidPress.Core.Media;
 
-/// <summary>What ffprobe found in a file, after the limits were checked.</summary>
-public sealed record MediaInfo(string FormatName, bool IsStill, int Width, int Height, double DurationSeconds, double FrameRate, int AudioStreams);
+/// <summary>
+/// What ffprobe found in a file, after the limits were checked. <see cref="Width"/> and <see cref="Height"/> are the
+/// picture's as seen, upright: the stored picture turned by its <see cref="Orientation"/> (<see cref="PictureOrientation"/>).
+/// </summary>
+public sealed record MediaInfo(string FormatName, bool IsStill, int Width, int Height, double DurationSeconds, double FrameRate, int AudioStreams)
+{
+    public int Orientation { get; init; } = PictureOrientation.Upright;
+
+    /// <summary>The same file read as turned by <paramref name="orientation"/>: its sides swapped for a quarter turn.</summary>
+    public MediaInfo Turned(int orientation)
+    {
+        var (width, height) = PictureOrientation.UprightSize(Width, Height, orientation);
+        return this with { Width = width, Height = height, Orientation = orientation };
+    }
+}
 
 /// <summary>
 /// Probes untrusted files with ffprobe restricted to local files and a whitelist of demuxers, and
@@ -34,6 +47,8 @@ public sealed class MediaProbe(IOptions<MediaOptions> options)
         if (result.ExitCode != 0)
             throw new MediaRejectedException("The file is not a supported image or video: " + FirstLine(result.StandardError));
         var info = Interpret(result.StandardOutputText);
+        // A still says how it is turned in its EXIF, which ffprobe does not report for every format.
+        if (info.IsStill) info = info.Turned(PictureOrientation.ReadFromStill(path));
 
         var decode = await RunAsync(_options.FfmpegPath,
             ["-nostdin", "-hide_banner", "-v", "error", "-xerror", .. SafeInputOptions, "-i", input, "-map", "0:V:0", "-frames:v", "1", "-f", "null", "-"],
@@ -183,7 +198,8 @@ public sealed class MediaProbe(IOptions<MediaOptions> options)
                 throw new MediaRejectedException($"The video lasts {duration:0} s; at most {_options.MaxDurationSeconds:0} s are accepted.");
         }
         var frameRate = ParseRate(String(video, "avg_frame_rate"));
-        return new MediaInfo(formatName, isStill, width, height, isStill ? 0 : duration, frameRate, audioCount);
+        var info = new MediaInfo(formatName, isStill, width, height, isStill ? 0 : duration, frameRate, audioCount);
+        return isStill ? info : info.Turned(PictureOrientation.FromVideoStream(video));
     }
 
     private static bool IsAttachedPicture(JsonElement stream) =>

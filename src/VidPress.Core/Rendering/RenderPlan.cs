@@ -1,11 +1,19 @@
 using System.Globalization;
 using System.Text;
+using VidPress.Core.Media;
 using VidPress.Core.Timeline;
 
 namespace VidPress.Core.Rendering;
 
-/// <summary>A media file a clip draws from, already resolved to a local path.</summary>
-public sealed record ClipSource(string Path, bool IsStill);
+/// <summary>
+/// A media file a clip draws from, already resolved to a local path, and how its picture is turned upright
+/// (<see cref="PictureOrientation"/>; null: as ffmpeg turns it).
+/// </summary>
+public sealed record ClipSource(string Path, bool IsStill, int? Orientation = null)
+{
+    /// <summary>The filters that start the clip's chain: the picture turned upright, then a comma; empty when nothing is turned.</summary>
+    internal string UprightFilter => PictureOrientation.Filter(Orientation) is { } f ? f + "," : "";
+}
 
 /// <summary>How a source that doesn't match the frame's shape is fitted: cropped to fill, or letterboxed.</summary>
 public enum FrameFit { Crop, Letterbox }
@@ -67,8 +75,9 @@ public sealed record RenderPlan(IReadOnlyList<string> Arguments, string FilterSc
             else if (source.IsStill)
             {
                 args.AddRange(safeInputOptions);
+                args.AddRange(PictureOrientation.InputOptions(source.Orientation));
                 args.AddRange(["-i", source.Path]);
-                graph.Append(F($"[{n}:v]")).Append(target.Fit == FrameFit.Letterbox ? Letterbox(w, h) + "," : "")
+                graph.Append(F($"[{n}:v]")).Append(source.UprightFilter).Append(target.Fit == FrameFit.Letterbox ? Letterbox(w, h) + "," : "")
                     .Append(KenBurnsFilter(clip.Motion ?? new KenBurns(1, 1, .5, .5, .5, .5), w, h, fps, drawFrames)).Append(F($",settb=1/{fps}[v{n}];"));
             }
             else
@@ -77,9 +86,10 @@ public sealed record RenderPlan(IReadOnlyList<string> Arguments, string FilterSc
                 var earlier = Math.Min(pre / (double)fps, clip.SourceStart);
                 var held = pre - (int)Math.Round(earlier * fps);
                 args.AddRange(safeInputOptions);
+                args.AddRange(PictureOrientation.InputOptions(source.Orientation));
                 args.AddRange(["-ss", F($"{clip.SourceStart - earlier:0.###}"), "-t", F($"{seconds + 0.5:0.###}"), "-i", source.Path]);
                 // A shot shorter than its slot holds its last frame rather than leaving a gap.
-                graph.Append(F($"[{n}:v]")).Append(target.Fit == FrameFit.Letterbox ? Letterbox(w, h) : Fill(w, h))
+                graph.Append(F($"[{n}:v]")).Append(source.UprightFilter).Append(target.Fit == FrameFit.Letterbox ? Letterbox(w, h) : Fill(w, h))
                     .Append(F($",fps={fps},"))
                     .Append(held > 0 ? F($"tpad=start_mode=clone:start={held},") : "")
                     .Append(F($"tpad=stop_mode=clone:stop_duration={seconds:0.###},trim=end_frame={drawFrames},setpts=PTS-STARTPTS,setsar=1,format=yuv420p,settb=1/{fps}[v{n}];"));

@@ -25,6 +25,18 @@ public class MediaProbeTests
     }
 
     [Fact]
+    public void A_phone_video_turned_by_its_display_matrix_has_its_upright_size()
+    {
+        const string matrix = @"\n00000000:            0       65536           0\n00000001:       -65536           0           0\n00000002:            0           0  1073741824\n";
+        // The JSON escapes of ffprobe's text: "\n" is two characters in the document, a new line once parsed.
+        const string portrait = "{ \"codec_type\": \"video\", \"width\": 1920, \"height\": 1080, \"avg_frame_rate\": \"30/1\", " +
+            "\"side_data_list\": [{ \"side_data_type\": \"Display Matrix\", \"displaymatrix\": \"" + matrix + "\", \"rotation\": -90 }] }";
+        var info = Probe.Interpret(Json("mov,mp4,m4a,3gp,3g2,mj2", "3", portrait));
+        Assert.Equal((1080, 1920, 6), (info.Width, info.Height, info.Orientation));
+        Assert.Equal(1, Probe.Interpret(Json("mov,mp4,m4a,3gp,3g2,mj2", "3", Video)).Orientation);
+    }
+
+    [Fact]
     public void Png_is_a_still()
     {
         Assert.True(Probe.Interpret(Json("png_pipe", "N/A", Video)).IsStill);
