@@ -278,7 +278,7 @@ public static class VideosApi
     {
         (key, missing) = (outputKey, null!);
         if (format is null) return true;
-        var names = outputs.Select(o => StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution))).ToList();
+        var names = outputs.Select(o => StorageKeys.FormatName(o.AspectRatio, o.Resolution)).ToList();
         var index = names.IndexOf(format);
         if (index >= 0) { key = outputs[index].Key; return true; }
         missing = TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The video has no such format.",

@@ -128,7 +128,7 @@ public sealed class WebhookSender(
         var links = new WebhookLinks(Absolute(PublicUrls.Video(video.Id)));
         if (video.OutputKey is not null)
         {
-            var formats = video.Outputs.Select(o => StorageKeys.FormatName(VideoFormat.Create(o.AspectRatio, o.Resolution)));
+            var formats = video.Outputs.Select(o => StorageKeys.FormatName(o.AspectRatio, o.Resolution));
             var signed = downloadLinks.For(video.Id, formats, subtitles: video.Timeline is not null);
             links = links with
             {

@@ -26,15 +26,11 @@ public sealed partial class FrameDecoder(
     /// <summary>The most stdout <paramref name="pictures"/> PPM pictures at the pixel limit take: header and RGB bytes.</summary>
     private long OutputLimit(int pictures) => pictures * (maxPixels * 3 + 64);
 
-    /// <summary>The first frame of a picture (PNG, JPEG, …) or video, as ffmpeg turns it.</summary>
-    public Task<RgbImage> ReadImageAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadImageAsync(path, orientation: null, cancellationToken);
-
     /// <summary>
-    /// The first frame of a picture or video, turned upright by <paramref name="orientation"/> (what the probe found,
+    /// The first frame of a picture (PNG, JPEG, …) or video, turned upright by <paramref name="orientation"/> (what the probe found,
     /// <see cref="PictureOrientation"/>) with ffmpeg's own rotation off; null leaves the turning to ffmpeg.
     /// </summary>
-    public async Task<RgbImage> ReadImageAsync(string path, int? orientation, CancellationToken cancellationToken = default)
+    public async Task<RgbImage> ReadImageAsync(string path, int? orientation = null, CancellationToken cancellationToken = default)
     {
         var arguments = InputArguments(path, seek: null, logLevel: "error", PictureOrientation.InputOptions(orientation));
         if (PictureOrientation.Filter(orientation) is { } upright) arguments.AddRange(["-vf", upright]);

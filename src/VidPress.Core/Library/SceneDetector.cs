@@ -32,10 +32,6 @@ public sealed partial class SceneDetector(IOptions<MediaOptions> media, IOptions
     /// keyframes can only be chosen once the cuts are known, so this one pass serves both: the keyframes are then
     /// picked among the candidates (see <see cref="ShotBoundaries.PickCandidates"/>) instead of decoding the file again.
     /// </summary>
-    public Task<SceneScan> ScanAsync(string path, string folder, double durationSeconds, CancellationToken cancellationToken) =>
-        ScanAsync(path, folder, durationSeconds, orientation: null, cancellationToken);
-
-    /// <summary>The same scan, the candidates turned upright by <paramref name="orientation"/>.</summary>
     /// <param name="orientation">
     /// How the stored picture is turned upright (<see cref="PictureOrientation"/>): the candidates are turned after they
     /// are scaled down, which costs a fraction of turning every decoded frame as ffmpeg's own rotation does; the scene

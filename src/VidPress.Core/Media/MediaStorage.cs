@@ -131,5 +131,8 @@ public static class StorageKeys
     }
 
     /// <summary>"9x16-1080p": how a format is named in keys and in the API.</summary>
-    public static string FormatName(VideoFormat format) => $"{format.AspectRatio.Replace(':', 'x')}-{format.Resolution}";
+    public static string FormatName(VideoFormat format) => FormatName(format.AspectRatio, format.Resolution);
+
+    /// <summary>The name of the format with this aspect ratio and resolution ("16:9", "720p" → "16x9-720p").</summary>
+    public static string FormatName(string aspectRatio, string resolution) => $"{aspectRatio.Replace(':', 'x')}-{resolution}";
 }

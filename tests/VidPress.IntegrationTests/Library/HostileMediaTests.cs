@@ -65,7 +65,7 @@ public sealed class HostileMediaTests(ServiceFixture shared) : IAsyncLifetime
             Microsoft.Extensions.Options.Options.Create(new MediaOptions()),
             Microsoft.Extensions.Options.Options.Create(new VidPress.Core.Library.IngestOptions()));
 
-        var error = await Assert.ThrowsAsync<MediaRejectedException>(() => scenes.ScanAsync(mkv, folder, 60, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<MediaRejectedException>(() => scenes.ScanAsync(mkv, folder, 60, orientation: null, CancellationToken.None));
 
         Assert.Contains("60 s its header declares", error.Message);
         // It stopped soon after the limit (65 s, at one frame a second), not after the hour's 3600 frames: the decoder and

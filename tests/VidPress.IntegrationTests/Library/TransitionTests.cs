@@ -48,7 +48,7 @@ public sealed class TransitionTests : IAsyncLifetime
 
         var candidates = Directory.CreateDirectory(Path.Combine(_folder, "candidates")).FullName;
         var library = new IngestOptions();
-        _scan = await new SceneDetector(Options.Create(new MediaOptions()), Options.Create(library)).ScanAsync(_clip, candidates, Duration, CancellationToken.None);
+        _scan = await new SceneDetector(Options.Create(new MediaOptions()), Options.Create(library)).ScanAsync(_clip, candidates, Duration, orientation: null, CancellationToken.None);
         _split = ShotBoundaries.Detect(_scan.Scores, _scan.Frames, Duration, library.SceneThreshold, library.MinShotSeconds,
             library.ScenePeakMinScore, library.ScenePeakRatio, library.GradualMinChange);
     }
