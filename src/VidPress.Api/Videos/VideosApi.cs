@@ -269,8 +269,18 @@ public static class VideosApi
         if (video is null) return Problems.NotFound("video", id);
         if (video.OutputKey is null) return Problems.NotReady("The video is not rendered yet.");
         if (!TryOutputKey(video.OutputKey, video.Outputs, format, out var key, out var missing)) return missing;
-        var path = await storage.GetLocalPathAsync(key, ct);
-        return TypedResults.PhysicalFile(path, "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
+        return await Mp4Async(id, key, video.Outputs, storage, ct);
+    }
+
+    /// <summary>
+    /// The MP4 under <paramref name="key"/>, with ranges, and a strong ETag of its bytes where the publish recorded them: a
+    /// player's revalidation is a 304 and a resumed download (If-Range) gets the rest only while the file is the same render.
+    /// </summary>
+    private static async Task<PhysicalFileHttpResult> Mp4Async(Guid id, string key, IReadOnlyList<VideoOutput> outputs, IMediaStorage storage, CancellationToken ct)
+    {
+        var sha = outputs.FirstOrDefault(o => o.Key == key)?.Sha256;
+        var tag = sha is null ? null : new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"" + sha[..32] + "\"");
+        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key, ct), "video/mp4", $"{id}.mp4", entityTag: tag, enableRangeProcessing: true);
     }
 
     /// <summary>The storage key of the format named <paramref name="format"/> (the main one when null), or a 404 naming the formats there are.</summary>
@@ -297,7 +307,7 @@ public static class VideosApi
         var video = await db.Videos.AsNoTracking().Where(v => v.Id == id).Select(v => new { v.OutputKey, v.Outputs }).SingleOrDefaultAsync(ct);
         if (video?.OutputKey is null) return Problems.NotFound("video", id);
         if (!TryOutputKey(video.OutputKey, video.Outputs, format, out var key, out var missing)) return missing;
-        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key, ct), "video/mp4", $"{id}.mp4", enableRangeProcessing: true);
+        return await Mp4Async(id, key, video.Outputs, storage, ct);
     }
 
     private static readonly string[] SubtitleMediaTypes = ["text/vtt", "application/x-subrip"];

@@ -56,8 +56,11 @@ public sealed class MusicTrack
 /// <summary>A format asked for: aspect ratio and resolution as in the request.</summary>
 public sealed record FormatRequest(string AspectRatio, string Resolution);
 
-/// <summary>One rendered file of a video: the video can be asked for in several formats.</summary>
-public sealed record VideoOutput(string AspectRatio, string Resolution, int Width, int Height, string Key, string? PosterKey);
+/// <summary>
+/// One rendered file of a video: the video can be asked for in several formats. <see cref="Sha256"/> is the hash of the
+/// MP4 as published (the file's ETag); null for videos published before it was recorded.
+/// </summary>
+public sealed record VideoOutput(string AspectRatio, string Resolution, int Width, int Height, string Key, string? PosterKey, string? Sha256 = null);
 
 public enum VideoStatus { Queued, Running, Succeeded, Failed, Cancelled }
 

@@ -29,7 +29,9 @@ public sealed class VideoPublisher(VideoLifecycle lifecycle, IMediaStorage stora
             video.PosterKey = keys[0].Poster;
             video.DurationSeconds = primary.DurationSeconds;
             video.RenderSeconds = Math.Round(renders.Sum(r => r.Rendered.Elapsed.TotalSeconds), 2);
-            video.Outputs = renders.Select((r, n) => new VideoOutput(r.Format.AspectRatio, r.Format.Resolution, r.Format.Width, r.Format.Height, keys[n].Video, keys[n].Poster)).ToList();
+            var hashes = await Task.WhenAll(renders.Select(r => HashAsync(r.Rendered.VideoPath, cancellationToken)));
+            video.Outputs = renders.Select((r, n) => new VideoOutput(r.Format.AspectRatio, r.Format.Resolution, r.Format.Width, r.Format.Height,
+                keys[n].Video, keys[n].Poster, hashes[n])).ToList();
         }
         if (!lifecycle.Publish(video, run.Token)) throw new RunStoppedException();
         cancellationToken.ThrowIfCancellationRequested();
@@ -65,6 +67,13 @@ public sealed class VideoPublisher(VideoLifecycle lifecycle, IMediaStorage stora
         try { run.Dispose(); }
         catch (IOException) { }
         await HandOverToWebhookAsync(video);
+    }
+
+    /// <summary>The file's SHA-256 (lower-case hex): what its download's ETag says, so a re-render's file is never taken for the last one's.</summary>
+    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(file, cancellationToken));
     }
 
     /// <summary>

@@ -164,6 +164,44 @@ public sealed class CmsHandOffTests(ServiceFixture shared) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_mp4_carries_an_etag_of_its_bytes_for_revalidation_and_resumed_downloads()
+    {
+        var video = await Client.GetVideoAsync(_cms.Id);
+        foreach (var (client, path) in new[] { (Client, video.Links.File!), (Client, video.Outputs[1].File), (_anonymous, video.Links.Downloads!["9x16-720p"]) })
+        {
+            using var get = await client.GetAsync(path);
+            var bytes = await get.Content.ReadAsByteArrayAsync();
+            // The tag is the file's own hash, worked out here from what came down.
+            var expected = "\"" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..32] + "\"";
+            Assert.Equal(expected, get.Headers.ETag?.Tag);
+            Assert.False(get.Headers.ETag!.IsWeak);
+
+            using var revalidate = new HttpRequestMessage(HttpMethod.Get, path);
+            revalidate.Headers.IfNoneMatch.Add(get.Headers.ETag);
+            using var notModified = await client.SendAsync(revalidate);
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+
+            // A download resumed against the same render gets the rest; against another render, the whole new file.
+            using var resume = new HttpRequestMessage(HttpMethod.Get, path);
+            resume.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1000, null);
+            resume.Headers.IfRange = new System.Net.Http.Headers.RangeConditionHeaderValue(get.Headers.ETag);
+            using var rest = await client.SendAsync(resume);
+            Assert.Equal(HttpStatusCode.PartialContent, rest.StatusCode);
+            Assert.Equal(bytes[1000..], await rest.Content.ReadAsByteArrayAsync());
+            using var stale = new HttpRequestMessage(HttpMethod.Get, path);
+            stale.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1000, null);
+            stale.Headers.IfRange = new System.Net.Http.Headers.RangeConditionHeaderValue("\"0123456789abcdef0123456789abcdef\"");
+            using var whole = await client.SendAsync(stale);
+            Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+            Assert.Equal(bytes.Length, (await whole.Content.ReadAsByteArrayAsync()).Length);
+        }
+        // The two formats are different files, so their tags differ.
+        using var main = await Client.GetAsync(video.Links.File!, HttpCompletionOption.ResponseHeadersRead);
+        using var second = await Client.GetAsync(video.Outputs[1].File, HttpCompletionOption.ResponseHeadersRead);
+        Assert.NotEqual(main.Headers.ETag, second.Headers.ETag);
+    }
+
+    [Fact]
     public async Task The_subtitles_are_the_timelines_cues_as_srt_and_webvtt()
     {
         var video = await Client.GetVideoAsync(_cms.Id);
