@@ -40,6 +40,7 @@ public static class JobsDashboard
         {
             Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
             IsReadOnlyFunc = _ => !writable,
+            DisplayNameFunc = JobNames.For,
         });
         return app;
     }

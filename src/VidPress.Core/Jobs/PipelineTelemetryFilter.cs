@@ -18,13 +18,15 @@ public sealed class PipelineTelemetryFilter(IServiceProvider services) : IServer
 {
     private const string ActivityKey = "vidpress.activity";
 
-    /// <summary>The global filters (retries, queues) plus this host's telemetry filters.</summary>
+    /// <summary>The global filters (retries, queues) plus this host's telemetry filters and its truthful outcomes.</summary>
     public sealed class Provider(IServiceProvider services, IJobFilterProvider global) : IJobFilterProvider
     {
         private readonly JobFilter _filter = new(new PipelineTelemetryFilter(services), JobFilterScope.Global, null);
         private readonly JobFilter _queueWait = new(new QueueWaitFilter(services.GetRequiredService<JobStorage>()), JobFilterScope.Global, null);
 
-        public IEnumerable<JobFilter> GetFilters(Job job) => global.GetFilters(job).Append(_queueWait).Append(_filter);
+        private readonly JobFilter _outcome = new(new JobOutcomeFilter(services), JobFilterScope.Global, JobOutcomeFilter.Order);
+
+        public IEnumerable<JobFilter> GetFilters(Job job) => global.GetFilters(job).Append(_queueWait).Append(_filter).Append(_outcome);
     }
 
     public void OnPerforming(PerformingContext context)
