@@ -26,8 +26,10 @@ public sealed record LibraryHit(
 
 /// <summary>
 /// Finds library shots for a piece of text, always within one tenant's usable, unexpired library: by CLIP
-/// similarity of the text's phrases and the shots' keyframes (pgvector HNSW, cosine), and for the API also by
-/// full-text match of titles, descriptions and tags, fused by reciprocal rank.
+/// similarity of the text's phrases and the shots' keyframes (pgvector HNSW, cosine), and by the full-text index of
+/// titles, descriptions and tags (<see cref="TextTerms"/>): for a script sentence, the assets whose titles or tags
+/// name its anchor points, weighed against similarity by <see cref="ShotRelevance"/>; for the API's library search,
+/// the two rankings fused by reciprocal rank. <see cref="ShotSearchOptions.ImageSimilarityWeight"/> 0 leaves CLIP out.
 /// </summary>
 public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvider clock, IOptions<ShotSearchOptions> options, TenantLibrarySizes sizes)
 {

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using VidPress.Api.Infrastructure;
-using VidPress.Core;
 using VidPress.Core.Data;
 using VidPress.Core.Library;
 using VidPress.Testing;
@@ -16,14 +15,7 @@ public sealed class SearchTermsReindexTests : IAsyncLifetime
     private TestDatabase _database = null!;
     private DbContextOptions<VidPressDbContext> _options = null!;
 
-    public async Task InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        _options = new DbContextOptionsBuilder<VidPressDbContext>()
-            .UseNpgsql(_database.ConnectionString, o => o.UseVector().MigrationsAssembly(VidPressServices.MigrationsAssembly)).Options;
-        await using var db = new VidPressDbContext(_options);
-        await db.Database.MigrateAsync();
-    }
+    public async Task InitializeAsync() => (_database, _options) = await TestDatabase.MigratedAsync();
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
