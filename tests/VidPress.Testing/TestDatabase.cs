@@ -1,4 +1,7 @@
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using VidPress.Core;
+using VidPress.Core.Data;
 
 namespace VidPress.Testing;
 
@@ -49,6 +52,21 @@ public sealed class TestDatabase : IAsyncDisposable
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Options for contexts on this database as the service configures them (pgvector, the migrations assembly).</summary>
+    public DbContextOptions<VidPressDbContext> ContextOptions() =>
+        new DbContextOptionsBuilder<VidPressDbContext>()
+            .UseNpgsql(ConnectionString, o => o.UseVector().MigrationsAssembly(VidPressServices.MigrationsAssembly)).Options;
+
+    /// <summary>A fresh database with every migration applied; returns it with its context options.</summary>
+    public static async Task<(TestDatabase Database, DbContextOptions<VidPressDbContext> Options)> MigratedAsync()
+    {
+        var database = await CreateAsync();
+        var options = database.ContextOptions();
+        await using var db = new VidPressDbContext(options);
+        await db.Database.MigrateAsync();
+        return (database, options);
     }
 
     public async ValueTask DisposeAsync()

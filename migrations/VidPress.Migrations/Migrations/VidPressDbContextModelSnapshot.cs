@@ -127,6 +127,9 @@ namespace VidPress.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("SearchTermsVersion")
+                        .HasColumnType("integer");
+
                     b.Property<NpgsqlTsVector>("SearchVector")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasColumnType("tsvector")

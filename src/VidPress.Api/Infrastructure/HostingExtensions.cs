@@ -39,6 +39,7 @@ public static class HostingExtensions
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VidPressDbContext>();
         await db.Database.MigrateAsync();
+        await SearchTermsReindex.RunAsync(db, CancellationToken.None);
         // The vector type was created by the migration; connections opened before it must learn it.
         await using var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync();

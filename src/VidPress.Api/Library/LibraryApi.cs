@@ -132,7 +132,7 @@ public static class LibraryApi
             Title = title, Description = description.Length == 0 ? null : description, Tags = tags, FileName = Path.GetFileName(upload.FileName!),
             StorageKey = StorageKeys.AssetOriginal(tenant.TenantId, id, Path.GetExtension(upload.LocalPath)), Sha256 = upload.Sha256, SizeBytes = upload.Length,
             Width = info.Width, Height = info.Height, Orientation = info.Orientation, DurationSeconds = info.DurationSeconds, FrameRate = info.FrameRate, CreatedAt = clock.GetUtcNow(),
-            SearchTerms = TextTerms.ForAsset(title, description, tags),
+            SearchTerms = TextTerms.ForAsset(title, description, tags), SearchTermsVersion = TextTerms.Version,
             Licence = licence.Length == 0 ? null : licence, CreditLine = credit.Length == 0 ? null : credit, ExpiresAt = expiresAt,
         };
         try

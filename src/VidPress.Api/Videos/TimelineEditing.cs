@@ -30,6 +30,8 @@ public static class TimelineEditing
     public const int MaxCardTextCharacters = 500;
     public const int MaxClipTextCharacters = 10_000;
     public const int MaxNoteCharacters = 1000;
+    /// <summary>Most anchor points a clip may say its asset matched (a sentence has a few; a caller's keywords more).</summary>
+    public const int MaxMatchedTerms = 50;
     public const int MaxTitleCharacters = 500;
     public const double MaxCrossfadeSeconds = 2;
     public const double MaxZoom = 4;
@@ -113,6 +115,8 @@ public static class TimelineEditing
                 if (i > 0 && Math.Abs(clip.Start - clips[i - 1].End) > Tolerance) Add($"{field}.start", "Clips follow each other without gaps or overlaps.");
                 if (clip.CardText is { Length: > MaxCardTextCharacters }) Add($"{field}.cardText", $"At most {MaxCardTextCharacters} characters.");
                 if (clip.MatchedPhrase is { Length: > MaxNoteCharacters }) Add($"{field}.matchedPhrase", $"At most {MaxNoteCharacters} characters.");
+                if (clip.MatchedTerms is { } terms && (terms.Count > MaxMatchedTerms || terms.Any(t => t is null || t.Length > MaxNoteCharacters)))
+                    Add($"{field}.matchedTerms", $"At most {MaxMatchedTerms} terms of {MaxNoteCharacters} characters.");
                 if (clip.GenerationError is { Length: > MaxNoteCharacters }) Add($"{field}.generationError", $"At most {MaxNoteCharacters} characters.");
                 if (clip.Part is < 0 or > MaxClips) Add($"{field}.part", $"Between 0 and {MaxClips}.");
                 // The words under the clip are its sentence's, as narrated; documents without sentences (version 1) keep theirs.

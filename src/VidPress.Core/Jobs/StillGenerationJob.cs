@@ -85,6 +85,8 @@ public sealed class StillGenerationJob(
             Tags = [AiTag], FileName = "generated.png", StorageKey = key, Sha256 = sha256,
             SizeBytes = png.Length, Width = still.Image.Width, Height = still.Image.Height,
             Licence = "AI-generated", CreditLine = "AI-generated image", CreatedAt = clock.GetUtcNow(),
+            // Not in the full-text index (no terms), and marked as made by today's tokeniser so the start-up re-index leaves it so.
+            SearchTermsVersion = TextTerms.Version,
         });
         try
         {

@@ -26,8 +26,10 @@ public sealed record LibraryHit(
 
 /// <summary>
 /// Finds library shots for a piece of text, always within one tenant's usable, unexpired library: by CLIP
-/// similarity of the text's phrases and the shots' keyframes (pgvector HNSW, cosine), and for the API also by
-/// full-text match of titles, descriptions and tags, fused by reciprocal rank.
+/// similarity of the text's phrases and the shots' keyframes (pgvector HNSW, cosine), and by the full-text index of
+/// titles, descriptions and tags (<see cref="TextTerms"/>): for a script sentence, the assets whose titles or tags
+/// name its anchor points, weighed against similarity by <see cref="ShotRelevance"/>; for the API's library search,
+/// the two rankings fused by reciprocal rank. <see cref="ShotSearchOptions.ImageSimilarityWeight"/> 0 leaves CLIP out.
 /// </summary>
 public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvider clock, IOptions<ShotSearchOptions> options, TenantLibrarySizes sizes)
 {
@@ -39,45 +41,102 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     public Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, string text, int limit, CancellationToken cancellationToken) =>
         VectorSearchAsync(new LibraryFilter(tenantId, clock.GetUtcNow()), QueryPhrases.For(text, Languages.Detect(text)), limit, cancellationToken);
 
-    /// <summary>Shots for a script sentence, searched by its anchor points and keywords before its text.</summary>
+    /// <summary>
+    /// Shots for a script sentence, best first by <see cref="ShotRelevance.Score"/>: the shots nearest to its phrases in
+    /// CLIP's space (anchor points and keywords before its text), and every shot of an asset whose title or tags name
+    /// one of its anchor points exactly, found through the full-text index; each says which anchor points it matched.
+    /// </summary>
     public async Task<IReadOnlyList<ShotCandidate>> SearchAsync(Guid tenantId, ScriptSentence sentence, string language, int limit, CancellationToken cancellationToken)
     {
         var filter = new LibraryFilter(tenantId, clock.GetUtcNow());
         var phrases = QueryPhrases.For(sentence, language);
         // The editor's choice stands instead of the search, unless the asset can no longer be used (then searched as usual).
-        if (sentence.PinnedAssetId is { } pinned && await PinnedCandidatesAsync(filter, pinned, phrases, limit, cancellationToken) is { Count: > 0 } chosen)
-            return chosen;
-        return await VectorSearchAsync(filter, phrases, limit, cancellationToken);
+        if (sentence.PinnedAssetId is { } pinned && await ShotsOfAssetsAsync(filter, [pinned], phrases, cancellationToken) is { Count: > 0 } chosen)
+            return chosen.Take(limit).Select(c => c with { Score = ShotRelevance.Pinned, MatchedPhrase = PinnedPhrase }).ToList();
+
+        var weight = options.Value.ImageSimilarityWeight;
+        var byLooks = await VectorSearchAsync(filter, phrases, limit, cancellationToken);
+        var matches = await LabelMatchesAsync(filter, sentence.Anchors, cancellationToken);
+        var byLabel = matches.Count == 0 ? [] : await ShotsOfAssetsAsync(filter, matches.Keys.ToList(), phrases, cancellationToken);
+        // A shot found both ways keeps the label's entry: the same similarity, computed over all of its keyframes.
+        var shots = byLabel.Concat(byLooks).DistinctBy(c => c.ShotId);
+        return shots
+            .Select(c =>
+            {
+                var match = matches.GetValueOrDefault(c.AssetId) ?? TermMatch.None;
+                return c with
+                {
+                    Score = ShotRelevance.Score(c.Similarity ?? 0, match, weight),
+                    MatchedTerms = match.Terms.Count > 0 ? match.Terms : null,
+                };
+            })
+            .OrderByDescending(c => c.Score).ThenBy(c => c.ShotStart)
+            .Take(limit)
+            .ToList();
     }
 
     /// <summary>What <see cref="ShotCandidate.MatchedPhrase"/> says of a shot of an asset the caller pinned to the sentence.</summary>
     public const string PinnedPhrase = "(pinned by the editor)";
 
+    /// <summary>How many assets a sentence's anchor points may bring in through the full-text index.</summary>
+    private const int LabelHits = 50;
+
     /// <summary>
-    /// The shots of an asset the caller pinned to a sentence, each at its usable keyframe nearest to the sentence's
-    /// phrases, best first. Their score is 1: the editor's choice outranks any match and never gives way to a title card.
+    /// The usable assets whose title or tags name one of <paramref name="anchors"/> exactly (<see cref="ShotRelevance.Match"/>),
+    /// found among those the full-text index returns for the anchors' terms.
     /// </summary>
-    private async Task<IReadOnlyList<ShotCandidate>> PinnedCandidatesAsync(LibraryFilter filter, Guid assetId, IReadOnlyList<string> phrases, int limit, CancellationToken cancellationToken)
+    private async Task<Dictionary<Guid, TermMatch>> LabelMatchesAsync(LibraryFilter filter, IReadOnlyList<AnchorPoint> anchors, CancellationToken cancellationToken)
     {
-        var keyframes = await Usable(filter).Where(k => k.Shot!.AssetId == assetId)
+        if (TextTerms.OrQuery(ShotRelevance.QueryTerms(anchors)) is not { } tsquery) return [];
+        var rows = await AllowedAssets(filter)
+            .Where(a => a.SearchVector!.Matches(EF.Functions.ToTsQuery("simple", tsquery)))
+            .OrderByDescending(a => a.SearchVector!.RankCoverDensity(EF.Functions.ToTsQuery("simple", tsquery)))
+            .ThenBy(a => a.Id)
+            .Take(LabelHits)
+            .Select(a => new { a.Id, a.Title, a.Tags })
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => (r.Id, Match: ShotRelevance.Match(anchors, r.Title, r.Tags)))
+            .Where(r => r.Match.Share > 0)
+            .ToDictionary(r => r.Id, r => r.Match);
+    }
+
+    /// <summary>
+    /// Every usable shot of the given assets, each at its keyframe nearest to <paramref name="phrases"/> (the sharpest
+    /// when CLIP is switched off or no phrase is given), with that similarity as <see cref="ShotCandidate.Score"/> and
+    /// <see cref="ShotCandidate.Similarity"/>, most similar first.
+    /// </summary>
+    private async Task<IReadOnlyList<ShotCandidate>> ShotsOfAssetsAsync(LibraryFilter filter, IReadOnlyList<Guid> assetIds, IReadOnlyList<string> phrases, CancellationToken cancellationToken)
+    {
+        var keyframes = await Usable(filter).Where(k => assetIds.Contains(k.Shot!.AssetId))
             .Select(k => new
             {
                 k.ShotId, k.Shot!.AssetId, k.Shot.Asset!.Kind, k.Shot.Asset.Title, k.Shot.StartSeconds, k.Shot.EndSeconds,
-                k.TimeSeconds, k.Embedding, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence
+                k.TimeSeconds, k.Sharpness, k.Embedding, k.Shot.Asset.CreditLine, k.Shot.Asset.Licence
             })
             .ToListAsync(cancellationToken);
         if (keyframes.Count == 0) return [];
-        var texts = clip.EmbedTexts(phrases);
+        var texts = options.Value.ImageSimilarityWeight > 0 && phrases.Count > 0 ? clip.EmbedTexts(phrases) : [];
         // Embeddings are unit vectors: the dot product is the cosine similarity.
-        double Similarity(float[] image) => texts.Max(t => t.Zip(image).Sum(p => (double)p.First * p.Second));
+        (double Similarity, int Phrase) Nearest(float[] image)
+        {
+            if (texts.Count == 0) return (0, -1);
+            var best = (Similarity: double.MinValue, Phrase: -1);
+            for (var p = 0; p < texts.Count; p++)
+                if (texts[p].Zip(image).Sum(x => (double)x.First * x.Second) is var similarity && similarity > best.Similarity) best = (similarity, p);
+            return best;
+        }
         return keyframes
-            .Select(k => (Keyframe: k, Similarity: Similarity(k.Embedding.ToArray())))
+            .Select(k => (Keyframe: k, Nearest: Nearest(k.Embedding.ToArray())))
             .GroupBy(x => x.Keyframe.ShotId)
-            .Select(g => g.MaxBy(x => x.Similarity))
-            .OrderByDescending(x => x.Similarity)
-            .Take(limit)
-            .Select(x => new ShotCandidate(x.Keyframe.ShotId, x.Keyframe.AssetId, x.Keyframe.Kind, x.Keyframe.Title, 1.0, x.Keyframe.StartSeconds,
-                x.Keyframe.EndSeconds, x.Keyframe.TimeSeconds, PinnedPhrase, x.Keyframe.CreditLine, x.Keyframe.Licence))
+            .Select(g => g.MaxBy(x => (x.Nearest.Similarity, x.Keyframe.Sharpness)))
+            .OrderByDescending(x => x.Nearest.Similarity).ThenBy(x => x.Keyframe.StartSeconds)
+            .Select(x =>
+            {
+                var similarity = Math.Round(x.Nearest.Similarity, 6);
+                return new ShotCandidate(x.Keyframe.ShotId, x.Keyframe.AssetId, x.Keyframe.Kind, x.Keyframe.Title, similarity, x.Keyframe.StartSeconds,
+                    x.Keyframe.EndSeconds, x.Keyframe.TimeSeconds, x.Nearest.Phrase >= 0 ? phrases[x.Nearest.Phrase] : "", x.Keyframe.CreditLine,
+                    x.Keyframe.Licence, Similarity: similarity);
+            })
             .ToList();
     }
 
@@ -121,9 +180,10 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
     private async Task<(List<ShotCandidate> Ranked, Dictionary<Guid, string?> Thumbnails)> VectorRankAsync(
         LibraryFilter filter, IReadOnlyList<string> phrases, CancellationToken cancellationToken)
     {
-        var embeddings = clip.EmbedTexts(phrases);
         var best = new Dictionary<Guid, ShotCandidate>();
         var thumbnails = new Dictionary<Guid, string?>();
+        if (options.Value.ImageSimilarityWeight <= 0 || phrases.Count == 0) return ([], thumbnails);
+        var embeddings = clip.EmbedTexts(phrases);
         for (var p = 0; p < phrases.Count; p++)
         {
             foreach (var k in await NearestKeyframesAsync(filter, new Vector(embeddings[p]), KeyframesPerPhrase, cancellationToken))
@@ -131,7 +191,7 @@ public sealed class ShotSearch(VidPressDbContext db, ClipModel clip, TimeProvide
                 var score = Math.Round(1 - k.Distance, 6);
                 thumbnails[k.ShotId] = k.ThumbnailKey;
                 if (best.TryGetValue(k.ShotId, out var seen) && seen.Score >= score) continue;
-                best[k.ShotId] = new ShotCandidate(k.ShotId, k.AssetId, k.Kind, k.Title, score, k.ShotStart, k.ShotEnd, k.Time, phrases[p], k.Credit, k.Licence);
+                best[k.ShotId] = new ShotCandidate(k.ShotId, k.AssetId, k.Kind, k.Title, score, k.ShotStart, k.ShotEnd, k.Time, phrases[p], k.Credit, k.Licence, Similarity: score);
             }
         }
         return (best.Values.OrderByDescending(c => c.Score).ToList(), thumbnails);

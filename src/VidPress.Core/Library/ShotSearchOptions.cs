@@ -21,4 +21,12 @@ public sealed class ShotSearchOptions
     /// <summary>How many graph tuples pgvector's iterative scan may visit before giving up (pgvector's default is 20,000).</summary>
     [Between(1, 100_000_000)]
     public int HnswMaxScanTuples { get; set; } = 40_000;
+    /// <summary>
+    /// How much CLIP similarity counts when a video's sentences look for shots (<see cref="ShotRelevance.Score"/>), and in
+    /// the library search: 1 as measured, 0 switches the signal off (no text embedding, no vector search; shots are
+    /// found only by the anchor points their titles and tags name, as for an image tower that cannot read the
+    /// articles' language).
+    /// </summary>
+    [Between(0, 1)]
+    public double ImageSimilarityWeight { get; set; } = 1;
 }

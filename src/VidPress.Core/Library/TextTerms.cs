@@ -1,16 +1,25 @@
 using System.Globalization;
 using System.Text;
+using VidPress.Core.Script;
 
 namespace VidPress.Core.Library;
 
 /// <summary>
-/// The terms full-text search indexes and queries: lower-cased words of Latin-script text (stop words
-/// dropped) and, for Chinese, Japanese and Korean runs, overlapping character bigrams. Bigrams need no
-/// dictionary and find any two-character word ("天安门" → 天安 安门); jieba would give fewer, better terms.
-/// Index and query go through the same function, so they always agree.
+/// How text is turned into search terms: the one function the full-text index (an asset's title, description and
+/// tags, <see cref="ForAsset"/>) and every query (the library search, a sentence's anchor points) go through, so they
+/// always agree. Latin-script words are lower-cased, stop words dropped (no stemming). Chinese runs are cut into
+/// words by jieba in search mode (<see cref="Words.SegmentChineseForSearch"/>: "橙色的三角形" → 橙色 三角 三角形), its
+/// stop words dropped (的, 了 …); kana and hangul runs, which jieba does not know, give overlapping character bigrams.
+/// The terms are stored space-separated and PostgreSQL makes them a tsvector with the 'simple' configuration.
 /// </summary>
 public static class TextTerms
 {
+    /// <summary>
+    /// The version of these rules that an asset's stored terms were made by (<c>assets.SearchTermsVersion</c>): 1 cut
+    /// Chinese into character bigrams, 2 into jieba's words. Rows made by an older version are made again at start-up.
+    /// </summary>
+    public const int Version = 2;
+
     /// <summary>
     /// The text with lone surrogates and U+FFFE, which string.Normalize refuses with an exception, as U+FFFD: any
     /// caller's title, tag or query may hold them (a 500 on an upload or a search).
@@ -29,6 +38,7 @@ public static class TextTerms
         if (string.IsNullOrWhiteSpace(text)) return terms;
         var normalized = WellFormed(text).Normalize(NormalizationForm.FormKC).ToLowerInvariant();
         var word = new StringBuilder();
+        var han = new StringBuilder();
         var cjk = new List<string>();
 
         void FlushWord()
@@ -41,8 +51,16 @@ public static class TextTerms
                 word.Clear();
             }
         }
+        void FlushHan()
+        {
+            if (han.Length == 0) return;
+            foreach (var w in Words.SegmentChineseForSearch(han.ToString()))
+                if (w.Length > 0 && !Words.IsStopWord(w)) terms.Add(w);
+            han.Clear();
+        }
         void FlushCjk()
         {
+            FlushHan();
             if (cjk.Count == 1) terms.Add(cjk[0]);
             for (var i = 0; i + 1 < cjk.Count; i++) terms.Add(cjk[i] + cjk[i + 1]);
             cjk.Clear();
@@ -53,9 +71,16 @@ public static class TextTerms
         {
             var element = enumerator.GetTextElement();
             var rune = Rune.GetRuneAt(element, 0);
-            if (IsCjk(rune))
+            if (IsHan(rune))
             {
                 FlushWord();
+                if (cjk.Count > 0) FlushCjk();
+                han.Append(element);
+            }
+            else if (IsCjk(rune))
+            {
+                FlushWord();
+                FlushHan();
                 cjk.Add(element);
             }
             else if (Rune.IsLetterOrDigit(rune))
@@ -88,11 +113,13 @@ public static class TextTerms
         return quoted.Count == 0 ? null : string.Join(" | ", quoted);
     }
 
-    private static bool IsCjk(Rune rune) => rune.Value is
+    private static bool IsHan(Rune rune) => rune.Value is
         >= 0x4E00 and <= 0x9FFF      // CJK unified ideographs
         or >= 0x3400 and <= 0x4DBF   // extension A
         or >= 0x20000 and <= 0x2EBEF // extensions B–F
-        or >= 0xF900 and <= 0xFAFF   // compatibility ideographs
-        or >= 0x3040 and <= 0x30FF   // hiragana, katakana
+        or >= 0xF900 and <= 0xFAFF;  // compatibility ideographs
+
+    private static bool IsCjk(Rune rune) => rune.Value is
+        >= 0x3040 and <= 0x30FF      // hiragana, katakana
         or >= 0xAC00 and <= 0xD7AF;  // hangul syllables
 }

@@ -70,6 +70,16 @@ public static class Words
         lock (JiebaLock) return segmenter.Cut(text).ToList();
     }
 
+    /// <summary>
+    /// jieba's search mode: every word of the precise cut, and before a long word the dictionary words inside it
+    /// ("三角形" → 三角, 三角形), so a search for the part finds the whole.
+    /// </summary>
+    public static IReadOnlyList<string> SegmentChineseForSearch(string text)
+    {
+        var segmenter = Segmenter.Value;
+        lock (JiebaLock) return segmenter.CutForSearch(text).ToList();
+    }
+
     /// <summary>jieba's TF-IDF keywords of a Chinese text (IDF from its shipped corpus statistics), weight normalised to the best.</summary>
     public static IReadOnlyList<(string Word, double Weight)> ChineseKeywords(string text, int count)
     {

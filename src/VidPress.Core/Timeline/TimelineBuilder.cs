@@ -85,7 +85,7 @@ public sealed class TimelineBuilder(IOptions<TimelineOptions> options)
                 SentenceIndex = slot.SentenceIndex, Part = slot.Part, Text = slot.Text, Start = start, End = end,
                 Kind = shot.Kind == AssetKind.Image ? ClipKind.Still : ClipKind.VideoShot,
                 ShotId = shot.ShotId, AssetId = shot.AssetId, AssetTitle = shot.Title, Score = shot.Score,
-                MatchedPhrase = shot.MatchedPhrase, Scores = pick.Scores, SourceStart = pick.SourceStart, SourceEnd = pick.SourceEnd,
+                MatchedPhrase = shot.MatchedPhrase, MatchedTerms = shot.MatchedTerms, Scores = pick.Scores, SourceStart = pick.SourceStart, SourceEnd = pick.SourceEnd,
             };
             if (clip.Kind == ClipKind.Still)
             {

@@ -73,10 +73,15 @@ public sealed record TimelineClip
     public double SourceStart { get; init; }
     /// <summary>Where the chosen segment of the source ends (video shots); the picture holds its last frame after it (v2).</summary>
     public double SourceEnd { get; init; }
-    /// <summary>CLIP similarity of the sentence and the shot; 0 for title cards.</summary>
+    /// <summary>
+    /// How relevant retrieval found the shot to the sentence (<c>Library/ShotRelevance</c>): the CLIP similarity, above 1
+    /// when the asset's title or tags name the sentence's anchor points; 0 for title cards.
+    /// </summary>
     public double Score { get; init; }
     /// <summary>The part of the sentence the shot matched.</summary>
     public string? MatchedPhrase { get; init; }
+    /// <summary>The sentence's anchor points the asset's title or tags name exactly; null when it was found by its picture alone.</summary>
+    public IReadOnlyList<string>? MatchedTerms { get; init; }
     /// <summary>Why this shot won: each term of the score and their weighted total; null for title cards (v2).</summary>
     public ClipScores? Scores { get; init; }
     public KenBurns? Motion { get; init; }

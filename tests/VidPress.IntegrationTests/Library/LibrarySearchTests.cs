@@ -143,7 +143,7 @@ public sealed class LibrarySearchTests(ServiceFixture shared) : IAsyncLifetime
         var hit = hits.First();
         Assert.Equal(asset.Id, hit.AssetId);
         Assert.Equal(1, hit.TextRank);
-        Assert.Equal("天安,安门", string.Join(",", hit.MatchedTerms));
+        Assert.Equal("天安,天安门", string.Join(",", hit.MatchedTerms));
         var byTag = (await _service.SearchAsync("landmark")).First();
         Assert.Equal(asset.Id, byTag.AssetId);
     }

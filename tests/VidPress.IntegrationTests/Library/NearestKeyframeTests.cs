@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pgvector;
-using VidPress.Core;
 using VidPress.Core.Data;
 using VidPress.Core.Library;
 using VidPress.Testing;
@@ -25,11 +24,8 @@ public sealed class NearestKeyframeTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _database = await TestDatabase.CreateAsync();
-        _options = new DbContextOptionsBuilder<VidPressDbContext>()
-            .UseNpgsql(_database.ConnectionString, o => o.UseVector().MigrationsAssembly(VidPressServices.MigrationsAssembly)).Options;
+        (_database, _options) = await TestDatabase.MigratedAsync();
         await using var db = new VidPressDbContext(_options);
-        await db.Database.MigrateAsync();
         db.Tenants.AddRange(new Tenant { Id = Small, Name = "small", CreatedAt = DateTimeOffset.UtcNow }, new Tenant { Id = Other, Name = "other", CreatedAt = DateTimeOffset.UtcNow });
         // The small tenant: 60 assets of 5 keyframes, one asset in ten expired and one keyframe in seven unusable.
         // The other tenant: four times as many, so most of the graph's neighbours are someone else's.

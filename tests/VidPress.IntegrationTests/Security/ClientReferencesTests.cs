@@ -169,6 +169,8 @@ public sealed class ClientReferencesTests(ServiceFixture shared) : IAsyncLifetim
             (t => t["crossfadeSeconds"] = 1e6, "crossfadeSeconds"),
             (t => t["title"] = new string('t', 501), "title"),
             (t => t["clips"]![0]!["cardText"] = new string('c', 501), "clips[0].cardText"),
+            (t => t["clips"]![0]!["matchedTerms"] = new JsonArray(Enumerable.Range(0, 51).Select(i => (JsonNode)$"term {i}").ToArray()), "clips[0].matchedTerms"),
+            (t => t["clips"]![0]!["matchedTerms"] = new JsonArray(new string('m', 1001)), "clips[0].matchedTerms"),
             (t => t["clips"]![0]!["motion"] = new JsonObject
             {
                 ["startZoom"] = 1, ["endZoom"] = 1000, ["startCenterX"] = 0.5, ["startCenterY"] = 0.5, ["endCenterX"] = 0.5, ["endCenterY"] = 0.5,

@@ -9,8 +9,22 @@ public sealed class TextTermsTests
         Assert.Equal(["flood", "waters", "rise", "wuhan", "2024"], TextTerms.Tokenize("The flood waters rise in Wuhan, 2024!"));
 
     [Fact]
-    public void Chinese_runs_become_overlapping_bigrams() =>
-        Assert.Equal(["北京", "京天", "天安", "安门", "门广", "广场", "night"], TextTerms.Tokenize("北京天安门广场 night"));
+    public void Chinese_runs_are_cut_into_jiebas_words_with_the_words_inside_long_ones() =>
+        // jieba's dictionary holds 北京天安门广场 as one word; search mode puts the dictionary words inside it before it.
+        Assert.Equal(["北京", "天安", "广场", "天安门", "北京天安门广场", "night"], TextTerms.Tokenize("北京天安门广场 night"));
+
+    [Fact]
+    public void Chinese_grammatical_words_are_dropped_and_a_title_gives_its_colour_and_shape() =>
+        // 的 is one of jieba's stop words; 三角 and 角形 are the dictionary's words inside 三角形.
+        Assert.Equal(["橙色", "三角", "角形", "三角形"], TextTerms.Tokenize("橙色的三角形"));
+
+    [Fact]
+    public void A_tag_and_the_same_word_in_a_sentence_give_the_same_terms() =>
+        Assert.Subset(TextTerms.Tokenize("橙色的三角形出现在市中心。").ToHashSet(), TextTerms.Tokenize("三角形").ToHashSet());
+
+    [Fact]
+    public void Kana_and_hangul_runs_still_become_bigrams() =>
+        Assert.Equal(["ニュ", "ュー", "ース", "서울"], TextTerms.Tokenize("ニュース 서울"));
 
     [Fact]
     public void A_single_chinese_character_stays_a_term() => Assert.Equal(["雨", "rain"], TextTerms.Tokenize("雨 rain"));

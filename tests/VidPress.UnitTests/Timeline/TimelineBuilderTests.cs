@@ -130,6 +130,19 @@ public class TimelineBuilderTests
     }
 
     [Fact]
+    public void A_shot_whose_tags_name_the_sentence_wins_over_a_closer_likeness_and_the_clip_says_which_terms_matched()
+    {
+        var (script, narration) = Story(3);
+        // Scores as ShotRelevance gives them: the tagged shot matched 橙色 and 三角形 (above 1) though CLIP saw little in it.
+        var lookalike = Video(Guid.NewGuid(), ShotRelevance.Score(0.79, TermMatch.None, 1), phrase: "市中心");
+        var tagged = Video(Guid.NewGuid(), ShotRelevance.Score(0.14, new TermMatch(["橙色", "三角形"], 0.8), 1)) with { MatchedTerms = ["橙色", "三角形"] };
+        var timeline = Builder().Build(script, narration, new CandidatesDocument([new SentenceCandidates(0, [lookalike, tagged])]), Landscape);
+        var clip = Assert.Single(timeline.Clips);
+        Assert.Equal(tagged.ShotId, clip.ShotId);
+        Assert.Equal(["橙色", "三角形"], clip.MatchedTerms);
+    }
+
+    [Fact]
     public void Cuts_move_onto_beats_within_150_ms_and_the_narration_stays_put()
     {
         var (script, narration) = Story(2.9, 3.3, 8.2, 2.1, 4.4);
