@@ -37,7 +37,7 @@ public static class VideosApi
         var videos = app.MapGroup("/videos").WithTags("Videos").WithApiProblems();
         videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        videos.MapGet("/", ListAsync).WithName("ListVideos").WithSummary("The tenant's videos, newest first (limit 1–200, default 50); ?reference= those with that reference");
+        videos.MapVideoListing();
         videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo").WithSummary("Status, stage, progress, error and links of one video").ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapGet("/{id:guid}/script", GetScriptAsync).WithName("GetVideoScript").WithSummary("The narration script with tags and anchor points")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -88,6 +88,8 @@ public static class VideosApi
         {
             Id = Guid.NewGuid(),
             TenantId = tenant.TenantId,
+            // The caller's title from the start (a queued video is listed and found by it); the article stage keeps it.
+            Title = string.IsNullOrWhiteSpace(body.Title) ? null : body.Title,
             Request = new VideoRequest
             {
                 Text = body.Text, Url = body.Url, Title = body.Title, Language = body.Language is null ? null : Languages.Normalise(body.Language),
@@ -238,17 +240,6 @@ public static class VideosApi
     }
 
     /// <param name="reference">Only the videos made with this reference (the caller's own id), exactly.</param>
-    private static async Task<Results<Ok<VideoResponse[]>, ProblemHttpResult>> ListAsync(
-        VidPressDbContext db, TenantContext tenant, DownloadLinks links, int? limit, string? reference, CancellationToken ct)
-    {
-        if (reference is not null && ReferenceProblem(reference) is { } problem)
-            return Problems.Validation(new Dictionary<string, string[]> { ["reference"] = [problem] });
-        var videos = db.Videos.AsNoTracking().Where(v => v.TenantId == tenant.TenantId);
-        if (reference is not null) videos = videos.Where(v => v.Reference == reference);
-        var page = await videos.OrderByDescending(v => v.CreatedAt).Take(Math.Clamp(limit ?? 50, 1, 200)).ToListAsync(ct);
-        return TypedResults.Ok(page.Select(v => VideoResponse.From(v).WithDownload(links)).ToArray());
-    }
-
     private static async Task<Results<Ok<VideoResponse>, ProblemHttpResult>> GetAsync(Guid id, VidPressDbContext db, TenantContext tenant, DownloadLinks links, CancellationToken ct)
     {
         var video = await Find(db, tenant, id, ct);
