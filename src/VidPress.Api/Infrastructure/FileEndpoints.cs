@@ -7,12 +7,18 @@ namespace VidPress.Api.Infrastructure;
 /// </summary>
 public static class FileEndpoints
 {
+    public const string Mp4 = "video/mp4";
+    public const string Jpeg = "image/jpeg";
+
     /// <summary>Maps GET and HEAD of <paramref name="pattern"/> to <paramref name="handler"/>; returns the GET endpoint for its name and description.</summary>
+    /// <param name="mediaTypes">What the file may be (the description's 200 and 206); every file endpoint answers byte ranges.</param>
     /// <param name="anonymous">Whether the file is served without an API key (signed links): applied to both.</param>
-    public static RouteHandlerBuilder MapFileGet(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler, bool anonymous = false)
+    /// <param name="entityTag">Whether the answer carries an ETag (and so a 304 for If-None-Match).</param>
+    public static RouteHandlerBuilder MapFileGet(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler, string[] mediaTypes,
+        bool anonymous = false, bool entityTag = false)
     {
         var head = endpoints.MapMethods(pattern, [HttpMethods.Head], handler).ExcludeFromDescription();
-        var get = endpoints.MapGet(pattern, handler);
+        var get = endpoints.MapGet(pattern, handler).WithMetadata(new FileResponseMetadata(mediaTypes, entityTag));
         if (anonymous)
         {
             head.AllowAnonymous();

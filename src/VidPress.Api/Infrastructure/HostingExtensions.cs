@@ -25,8 +25,7 @@ public static class HostingExtensions
         services.AddExceptionHandler<DatabaseUnavailableProblems>();
         // Request bodies are read with the stored documents' shape, and no string with a NUL or a number that is not finite gets in.
         services.ConfigureHttpJsonOptions(o => ClientInput.Configure(DocumentJson.Configure(o.SerializerOptions)));
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new() { Title = "VidPress Service", Version = "v1", Description = "Turns news articles into narrated videos." }));
+        services.AddOpenApiDescription();
         // Only the music upload reads a form through ASP.NET Core (assets stream their parts themselves, under
         // Library:MaxUploadBytes): its own size limit applies first, so this is only the ceiling.
         services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = 2L * 1024 * 1024 * 1024 + 1024 * 1024);
@@ -59,8 +58,7 @@ public static class HostingExtensions
         });
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseSwagger();
-        app.UseSwaggerUI();
+        app.UseOpenApiDescription();
         app.UseJobsDashboard();
         return app;
     }

@@ -15,7 +15,7 @@ namespace VidPress.Api.Infrastructure;
 public static class Idempotency
 {
     public const string HeaderName = "Idempotency-Key";
-    private const int MaxKeyLength = 200;
+    public const int MaxKeyLength = 200;
 
     /// <returns>False with a problem when the header is present but unusable; true with a null key when it is absent.</returns>
     public static bool TryReadKey(HttpRequest request, out string? key, [NotNullWhen(false)] out ProblemHttpResult? problem)

@@ -55,13 +55,13 @@ public static class LibraryApi
         var library = app.MapGroup("/library").WithTags("Library").WithApiProblems();
         library.MapPost("/assets", UploadAsync).DisableAntiforgery().WithMetadata(new OwnsBodyLimit()).WithName("UploadAsset")
             .WithSummary("Add a video or image (multipart: file, title, description, tags, licence, credit, expiresAt)")
-            .AcceptsUpload<AssetUploadForm>();
+            .AcceptsUpload<AssetUploadForm>().AcceptsIdempotencyKey();
         library.MapGet("/assets", ListAsync).WithName("ListAssets").WithSummary("The tenant's assets, newest first (limit 1–500, default 100)");
         library.MapGet("/assets/{id:guid}", GetAsync).WithName("GetAsset").WithSummary("One asset: status (ingesting, ready, failed and why), shots, licence")
             .ProducesProblem(StatusCodes.Status404NotFound);
         library.MapDelete("/assets/{id:guid}", DeleteAsync).WithName("DeleteAsset").WithSummary("Remove an asset, its shots and its files")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        library.MapFileGet("/shots/{id:guid}/thumbnail", GetThumbnailAsync).WithName("GetShotThumbnail").WithSummary("A shot's thumbnail (JPEG)")
+        library.MapFileGet("/shots/{id:guid}/thumbnail", GetThumbnailAsync, [FileEndpoints.Jpeg]).WithName("GetShotThumbnail").WithSummary("A shot's thumbnail (JPEG)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         library.MapGet("/search", SearchAsync).WithName("SearchLibrary")
             .WithSummary("Shots matching a text, by CLIP similarity and full-text match fused by rank");
@@ -235,7 +235,7 @@ public static class LibraryApi
         var key = await db.Shots.AsNoTracking().Where(s => s.Id == id && s.TenantId == tenant.TenantId).Select(s => new { s.ThumbnailKey }).SingleOrDefaultAsync(ct);
         if (key is null) return Problems.NotFound("shot", id);
         if (key.ThumbnailKey is null || !await storage.ExistsAsync(key.ThumbnailKey, ct)) return Problems.NotReady("The shot has no thumbnail yet.");
-        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key.ThumbnailKey, ct), "image/jpeg");
+        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key.ThumbnailKey, ct), FileEndpoints.Jpeg, enableRangeProcessing: true);
     }
 
     private static async Task<Results<Ok<SearchHit[]>, ProblemHttpResult>> SearchAsync(

@@ -35,7 +35,7 @@ public static class VideosApi
     public static IEndpointRouteBuilder MapVideosApi(this IEndpointRouteBuilder app)
     {
         var videos = app.MapGroup("/videos").WithTags("Videos").WithApiProblems();
-        videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video")
+        videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video").AcceptsIdempotencyKey()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         videos.MapVideoListing();
         videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo").WithSummary("Status, stage, progress, error and links of one video").ProducesProblem(StatusCodes.Status404NotFound);
@@ -43,20 +43,20 @@ public static class VideosApi
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         videos.MapGet("/{id:guid}/timeline", GetTimelineAsync).WithName("GetVideoTimeline")
             .WithSummary("Per clip: time, shot, score and why it was chosen; subtitles and overlays").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        videos.MapFileGet("/{id:guid}/file", GetFileAsync).WithName("GetVideoFile")
+        videos.MapFileGet("/{id:guid}/file", GetFileAsync, [FileEndpoints.Mp4]).WithName("GetVideoFile")
             .WithSummary("The MP4 (range requests); ?format=9x16-1080p for a further format").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        videos.MapFileGet("/{id:guid}/download", DownloadAsync, anonymous: true).WithName("DownloadVideo")
+        videos.MapFileGet("/{id:guid}/download", DownloadAsync, [FileEndpoints.Mp4], anonymous: true).WithName("DownloadVideo")
             .WithSummary("The MP4 through a signed, expiring link (links.download, or links.downloads for one format); no API key needed")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
-        videos.MapFileGet("/{id:guid}/poster", GetPosterAsync).WithName("GetVideoPoster").WithSummary("A poster frame of the video (JPEG)")
+        videos.MapFileGet("/{id:guid}/poster", GetPosterAsync, [FileEndpoints.Jpeg]).WithName("GetVideoPoster").WithSummary("A poster frame of the video (JPEG)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        videos.MapFileGet("/{id:guid}/subtitles", GetSubtitlesAsync).WithName("GetVideoSubtitles")
+        videos.MapFileGet("/{id:guid}/subtitles", GetSubtitlesAsync, SubtitleMediaTypes, entityTag: true).WithName("GetVideoSubtitles")
             .WithSummary("The subtitles as a sidecar file: ?format=srt (SubRip) or ?format=vtt (WebVTT), UTF-8, from the timeline's cues")
-            .Produces<string>(StatusCodes.Status200OK, SubtitleMediaTypes[0], SubtitleMediaTypes[1..])
+            .TakesQueryEnum<SubtitleFormat>("format")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        videos.MapFileGet("/{id:guid}/subtitles/download", DownloadSubtitlesAsync, anonymous: true).WithName("DownloadVideoSubtitles")
+        videos.MapFileGet("/{id:guid}/subtitles/download", DownloadSubtitlesAsync, SubtitleMediaTypes, anonymous: true, entityTag: true).WithName("DownloadVideoSubtitles")
             .WithSummary("The subtitles through a signed, expiring link (links.subtitlesDownload); no API key needed, any origin may read it (a player's <track>)")
-            .Produces<string>(StatusCodes.Status200OK, SubtitleMediaTypes[0], SubtitleMediaTypes[1..])
+            .TakesQueryEnum<SubtitleFormat>("format")
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapTimelineEditing();
         videos.MapGet("/{id:guid}/credits", VideoCredits.GetAsync).WithName("GetVideoCredits")
@@ -271,7 +271,7 @@ public static class VideosApi
     {
         var sha = outputs.FirstOrDefault(o => o.Key == key)?.Sha256;
         var tag = sha is null ? null : new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"" + sha[..32] + "\"");
-        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key, ct), "video/mp4", $"{id}.mp4", entityTag: tag, enableRangeProcessing: true);
+        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(key, ct), FileEndpoints.Mp4, $"{id}.mp4", entityTag: tag, enableRangeProcessing: true);
     }
 
     /// <summary>The storage key of the format named <paramref name="format"/> (the main one when null), or a 404 naming the formats there are.</summary>
@@ -334,7 +334,7 @@ public static class VideosApi
         var bytes = System.Text.Encoding.UTF8.GetBytes(SidecarSubtitles.Write(timeline, format, options.EnglishCharactersPerLine, options.ChineseCharactersPerLine));
         response.Headers.ContentLanguage = timeline.Language;
         var tag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue("\"" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes).AsSpan(0, 16)) + "\"");
-        return TypedResults.Bytes(bytes, SidecarSubtitles.ContentType(format), entityTag: tag);
+        return TypedResults.Bytes(bytes, SidecarSubtitles.ContentType(format), entityTag: tag, enableRangeProcessing: true);
     }
 
     private static async Task<Results<PhysicalFileHttpResult, ProblemHttpResult>> GetPosterAsync(Guid id, VidPressDbContext db, TenantContext tenant, IMediaStorage storage, CancellationToken ct)
@@ -342,7 +342,7 @@ public static class VideosApi
         var video = await Find(db, tenant, id, ct);
         if (video is null) return Problems.NotFound("video", id);
         if (video.PosterKey is null) return Problems.NotReady("The video is not rendered yet.");
-        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(video.PosterKey, ct), "image/jpeg");
+        return TypedResults.PhysicalFile(await storage.GetLocalPathAsync(video.PosterKey, ct), FileEndpoints.Jpeg, enableRangeProcessing: true);
     }
 
     private static async Task<Results<Ok<DeliveryResponse[]>, ProblemHttpResult>> GetDeliveriesAsync(Guid id, VidPressDbContext db, TenantContext tenant, CancellationToken ct)
