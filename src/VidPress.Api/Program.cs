@@ -3,6 +3,7 @@ using VidPress.Api.Infrastructure;
 using VidPress.Api.Library;
 using VidPress.Api.Security;
 using VidPress.Api.Videos;
+using VidPress.Api.Voices;
 
 if (args is ["admin", .. var verb]) return await AdminCommand.RunAsync(verb, Console.Out, Console.Error);
 
@@ -19,6 +20,7 @@ app.MapVidPressObservability();
 app.MapVideosApi();
 app.MapLibraryApi();
 app.MapMusicApi();
+app.MapVoicesApi();
 app.Run();
 return 0;
 

@@ -321,8 +321,16 @@ namespace VidPress.Migrations.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("DefaultVoice")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<bool>("GenerationEnabled")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Lexicon")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -345,6 +353,7 @@ namespace VidPress.Migrations.Migrations
                             Id = new Guid("00000000-0000-0000-0000-000000000001"),
                             CreatedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             GenerationEnabled = false,
+                            Lexicon = "[]",
                             Name = "default"
                         });
                 });

@@ -23,7 +23,9 @@ public sealed record CreateVideoRequest(
     string? Fit = null,
     string? Reference = null,
     IReadOnlyDictionary<string, string>? Metadata = null,
-    bool? BurnSubtitles = null);
+    bool? BurnSubtitles = null,
+    string? Voice = null,
+    double? SpeakingRate = null);
 
 public sealed record DeliveryResponse(string WebhookId, string EventType, string Url, int Attempt, int? StatusCode, bool Succeeded, string? Error, DateTimeOffset CreatedAt);
 
@@ -59,7 +61,8 @@ public sealed record VideoResponse(
     IReadOnlyList<OutputInfo> Outputs,
     string? Reference,
     IReadOnlyDictionary<string, string>? Metadata,
-    bool BurnSubtitles)
+    bool BurnSubtitles,
+    double SpeakingRate)
 {
     public static VideoResponse From(Video v) => new(
         v.Id, v.Status, v.Stage, v.Progress, v.Title ?? v.Request.Title, v.Language, v.Request.AspectRatio, v.Request.Resolution,
@@ -75,7 +78,7 @@ public sealed record VideoResponse(
             .Select(x => new GeneratedStillInfo(x.i, x.c.SentenceIndex, x.c.AssetId, x.c.CardText, x.c.Start, x.c.End)).ToList() ?? [],
         v.Outputs.Select(o => VideoFormat.Create(o.AspectRatio, o.Resolution)).Select(f => new OutputInfo(StorageKeys.FormatName(f), f.AspectRatio, f.Resolution, f.Width, f.Height,
             PublicUrls.VideoFile(v.Id, f))).ToList(),
-        v.Reference, v.Metadata, v.Request.BurnSubtitles);
+        v.Reference, v.Metadata, v.Request.BurnSubtitles, v.Narration?.SpeakingRate ?? v.Request.SpeakingRate ?? 1);
 
     /// <summary>The signed links (no API key needed) of a succeeded video: the MP4 of every format and the subtitles.</summary>
     public VideoResponse WithDownload(DownloadLinks links)

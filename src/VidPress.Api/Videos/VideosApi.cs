@@ -9,6 +9,7 @@ using VidPress.Core.Delivery;
 using VidPress.Core.Jobs;
 using VidPress.Core.Library;
 using VidPress.Core.Media;
+using VidPress.Core.Narration;
 using VidPress.Core.Network;
 using VidPress.Core.Script;
 using VidPress.Core.Timeline;
@@ -73,7 +74,7 @@ public static class VideosApi
 
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> CreateAsync(
         CreateVideoRequest body, HttpRequest http, VidPressDbContext db, VideoLifecycle lifecycle, IBackgroundJobClient jobs, TenantContext tenant,
-        TimeProvider clock, CancellationToken ct)
+        VoiceCatalogue voices, TimeProvider clock, CancellationToken ct)
     {
         if (!Idempotency.TryReadKey(http, out var idempotencyKey, out var badKey)) return badKey;
         // The bound request re-serialised: key order and whitespace of the caller's JSON do not count.
@@ -83,6 +84,9 @@ public static class VideosApi
         var problems = Validate(body);
         if (problems.Count == 0) await ValidatePinnedAssetsAsync(body, db, tenant, clock.GetUtcNow(), problems, ct);
         if (problems.Count > 0) return Problems.Validation(problems);
+        // The article's language is known here unless it comes from a URL; the narration stage checks the voice again then.
+        if (body.Voice is not null && await voices.ProblemAsync(body.Voice, KnownLanguage(body), ct) is { } voiceProblem)
+            return Problems.Unprocessable("The voice cannot narrate this video.", voiceProblem);
 
         var video = new Video
         {
@@ -99,6 +103,7 @@ public static class VideosApi
                 Script = body.Script?.Select(s => new CallerSentence(s.Text!.Trim(),
                     s.Keywords?.Select(k => k.Trim()).Where(k => k.Length > 0).Distinct().ToList(), s.AssetId)).ToList(),
                 BurnSubtitles = body.BurnSubtitles ?? true,
+                Voice = body.Voice, SpeakingRate = body.SpeakingRate,
             },
             Reference = body.Reference,
             Metadata = body.Metadata is { Count: > 0 } metadata ? new Dictionary<string, string>(metadata) : null,
@@ -160,8 +165,19 @@ public static class VideosApi
         if (body.Fit is not null and not ("crop" or "letterbox")) problems["fit"] = ["\"crop\" or \"letterbox\"."];
         if (body.Reference is not null && ReferenceProblem(body.Reference) is { } badReference) problems["reference"] = [badReference];
         if (body.Metadata is not null) ValidateMetadata(body.Metadata, problems);
+        if (body.Voice is { } voice && (voice.Length is 0 or > VoiceCatalogue.MaxVoiceIdCharacters || voice.Any(char.IsControl)))
+            problems["voice"] = [$"A voice id of GET /voices (1–{VoiceCatalogue.MaxVoiceIdCharacters} characters)."];
+        if (body.SpeakingRate is < VoiceCatalogue.MinSpeakingRate or > VoiceCatalogue.MaxSpeakingRate)
+            problems["speakingRate"] = [$"Between {VoiceCatalogue.MinSpeakingRate} and {VoiceCatalogue.MaxSpeakingRate} (a factor on the deployment's pace)."];
         return problems;
     }
+
+    /// <summary>The language the video will be narrated in, when the request says it or its text shows it; null for a URL's article.</summary>
+    private static string? KnownLanguage(CreateVideoRequest body) =>
+        body.Language is not null ? Languages.Normalise(body.Language)
+        : !string.IsNullOrWhiteSpace(body.Text) ? Languages.Choose(null, body.Text)
+        : body.Script is { Count: > 0 } script ? Languages.Choose(null, string.Join(" ", script.Select(s => s.Text)))
+        : null;
 
     /// <summary>What is wrong with a caller's reference (1–200 characters, not blank, no control characters); null when fine.</summary>
     internal static string? ReferenceProblem(string reference) =>

@@ -19,6 +19,10 @@ public sealed class Tenant
     public bool GenerationEnabled { get; set; }
     /// <summary>Requests per minute this tenant may make; null means the service-wide default.</summary>
     public int? RequestsPerMinute { get; set; }
+    /// <summary>The voice (a <c>GET /voices</c> id) the tenant's videos are narrated with when the request names none and it reads the article's language.</summary>
+    public string? DefaultVoice { get; set; }
+    /// <summary>Names spelled the way the speech engine should say them; applied to narration only, never to subtitles.</summary>
+    public List<LexiconEntry> Lexicon { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -133,6 +137,10 @@ public sealed record VideoRequest
     public IReadOnlyList<CallerSentence>? Script { get; init; }
     /// <summary>Whether the subtitle cues are drawn into the picture (the default); false leaves them to the sidecar files for a player to show.</summary>
     public bool BurnSubtitles { get; init; } = true;
+    /// <summary>The voice asked for (a <c>GET /voices</c> id); null takes the tenant's default, else the deployment's.</summary>
+    public string? Voice { get; init; }
+    /// <summary>A factor on the configured narration pace (0.5–2); null is 1.</summary>
+    public double? SpeakingRate { get; init; }
 }
 
 public enum AssetStatus { Ingesting, Ready, Failed }

@@ -26,6 +26,8 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
         {
             e.ToTable("tenants");
             e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.DefaultVoice).HasMaxLength(200);
+            Json(e.Property(t => t.Lexicon));
             e.HasData(new Tenant { Id = Tenant.DefaultId, Name = "default", CreatedAt = DateTimeOffset.UnixEpoch });
         });
 

@@ -56,8 +56,11 @@ public sealed class ScriptStage(ScriptWriter writer) : IVideoStage
     }
 }
 
-/// <summary>Script → speech and sentence times; a voice that runs past the target gets a shorter script, spoken again.</summary>
-public sealed class NarrationStage(Narrator narrator, ScriptWriter writer, RunScratch scratch) : IVideoStage
+/// <summary>
+/// Script → speech and sentence times, in the request's voice and rate (else the tenant's default voice) through the
+/// tenant's lexicon; a voice that runs past the target gets a shorter script, spoken again.
+/// </summary>
+public sealed class NarrationStage(Narrator narrator, ScriptWriter writer, RunScratch scratch, VidPressDbContext db) : IVideoStage
 {
     public VideoStage Stage => VideoStage.Narration;
     public double Progress => 12;
@@ -68,10 +71,13 @@ public sealed class NarrationStage(Narrator narrator, ScriptWriter writer, RunSc
         var (video, request) = (run.Video, run.Request);
         var key = StorageKeys.Narration(video.TenantId, video.Id);
         var speech = scratch.PurposeFor(run, "tts");
-        video.Narration = await narrator.NarrateAsync(video.Script!, key, cancellationToken, speech);
+        var tenant = await db.Tenants.AsNoTracking().Where(t => t.Id == video.TenantId)
+            .Select(t => new { t.DefaultVoice, t.Lexicon }).SingleAsync(cancellationToken);
+        var choice = new NarrationChoice(request.Voice, tenant.DefaultVoice, request.SpeakingRate ?? 1, tenant.Lexicon);
+        video.Narration = await narrator.NarrateAsync(video.Script!, key, choice, cancellationToken, speech);
         // The script was fitted by an estimate; the voice itself must keep to the target too (within its tolerance).
         if (narrator.Shorten(video.Script!, video.Narration, writer.TargetSeconds(request.TargetDurationSeconds, request.Script is { Count: > 0 })) is { } shorter)
-            (video.Script, video.Narration) = (shorter, await narrator.NarrateAsync(shorter, key, cancellationToken, speech));
+            (video.Script, video.Narration) = (shorter, await narrator.NarrateAsync(shorter, key, choice, cancellationToken, speech));
         return StageOutcome.Finished;
     }
 }

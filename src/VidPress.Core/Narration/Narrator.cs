@@ -4,59 +4,25 @@ using VidPress.Core.Script;
 
 namespace VidPress.Core.Narration;
 
-/// <summary>Turns one sentence into speech. espeak-ng by default; a cloud voice can take its place.</summary>
-public interface ISpeechSynthesizer
-{
-    string VoiceFor(string language);
-    /// <param name="scratchPurpose">Names the scratch folder the speech is made in, so a run's leftovers can be told apart.</param>
-    Task<WaveFile> SpeakAsync(string text, string language, string scratchPurpose, CancellationToken cancellationToken);
-}
-
-public sealed class EspeakSynthesizer(IOptions<NarrationOptions> options, IOptions<NarrationPaceOptions> pace, IMediaStorage storage) : ISpeechSynthesizer
-{
-    private readonly NarrationOptions _options = options.Value;
-    private readonly NarrationPaceOptions _pace = pace.Value;
-
-    public string VoiceFor(string language) =>
-        _options.Voices.TryGetValue(language, out var voice) ? voice : throw new VideoInputException($"No narration voice for language '{language}'.");
-
-    public async Task<WaveFile> SpeakAsync(string text, string language, string scratchPurpose, CancellationToken cancellationToken)
-    {
-        using var scratch = storage.CreateScratch(scratchPurpose);
-        // The text goes through a file, never the command line, so it can't be read as an option.
-        var textFile = scratch.File("sentence.txt");
-        var waveFile = scratch.File("sentence.wav");
-        await File.WriteAllTextAsync(textFile, text, cancellationToken);
-        await ToolProcess.RunCheckedAsync(_options.EspeakPath,
-            ["-v", VoiceFor(language), "-s", _pace.Rate.ToString(System.Globalization.CultureInfo.InvariantCulture), "-b", "1", "-f", textFile, "-w", waveFile],
-            _options.Timeout, cancellationToken);
-        // espeak-ng writes 22,050 Hz mono 16-bit; the file's size, not its header, says how much was produced.
-        var maxBytes = (long)(_options.MaxSentenceSeconds * EspeakSampleRate * 2) + 4096;
-        if (new FileInfo(waveFile).Length > maxBytes) throw TooLong();
-        var wave = WaveFile.Read(await File.ReadAllBytesAsync(waveFile, cancellationToken));
-        if (wave.DurationSeconds > _options.MaxSentenceSeconds) throw TooLong();
-        return wave;
-
-        VideoInputException TooLong() =>
-            new($"A sentence's speech runs over {_options.MaxSentenceSeconds:0} s (Narration:MaxSentenceSeconds); split it into shorter ones.");
-    }
-
-    private const int EspeakSampleRate = 22050;
-}
-
 /// <summary>
 /// Speaks the script sentence by sentence and joins the speech into one narration track with short
-/// pauses. Each sentence's span is measured from the audio itself, so the timeline follows the voice.
+/// pauses. Each sentence's span is measured from the audio itself, so the timeline follows the voice. The voice is the
+/// catalogue's choice; the engine reads each sentence through the tenant's lexicon, the script keeps what was written.
 /// </summary>
-public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage storage, IOptions<NarrationOptions> options, IOptions<NarrationPaceOptions> pace)
+public sealed class Narrator(VoiceCatalogue voices, IMediaStorage storage, IOptions<NarrationOptions> options, IOptions<NarrationPaceOptions> pace)
 {
     private readonly NarrationOptions _options = options.Value;
     private readonly NarrationPaceOptions _pace = pace.Value;
 
     /// <param name="scratchPurpose">The scratch folders' name: a video job names them after the video and its run, and removes an earlier
     /// run's that a killed worker left.</param>
-    public async Task<NarrationDocument> NarrateAsync(ScriptDocument script, string audioKey, CancellationToken cancellationToken, string scratchPurpose = "tts")
+    public async Task<NarrationDocument> NarrateAsync(ScriptDocument script, string audioKey, NarrationChoice choice, CancellationToken cancellationToken,
+        string scratchPurpose = "tts")
     {
+        var voice = await voices.ChooseAsync(choice.Voice, choice.TenantVoice, script.Language, cancellationToken);
+        var engine = voices.EngineOf(voice);
+        var rate = Math.Clamp(choice.SpeakingRate, VoiceCatalogue.MinSpeakingRate, VoiceCatalogue.MaxSpeakingRate);
+        var lexicon = choice.Lexicon.Count == 0 ? PronunciationLexicon.Empty : new PronunciationLexicon(choice.Lexicon);
         // Sentences are spoken independently, so they are synthesised side by side and joined in order.
         var parts = new WaveFile[script.Sentences.Count];
         var parallel = new ParallelOptions
@@ -65,13 +31,13 @@ public sealed class Narrator(ISpeechSynthesizer synthesizer, IMediaStorage stora
             CancellationToken = cancellationToken,
         };
         await Parallel.ForEachAsync(Enumerable.Range(0, parts.Length), parallel, async (i, token) =>
-            parts[i] = (await synthesizer.SpeakAsync(script.Sentences[i].Text, script.Language, scratchPurpose, token)).TrimSilence());
+            parts[i] = (await engine.SpeakAsync(lexicon.Apply(script.Sentences[i].Text), voice, rate, scratchPurpose, token)).TrimSilence());
         for (var i = 0; i < parts.Length; i++)
             if (parts[i].Pcm.Length == 0) throw new VideoInputException($"Sentence {script.Sentences[i].Index + 1} produced no speech.");
         var (wave, spans) = Join(parts);
         await storage.SaveAsync(audioKey, new MemoryStream(wave.ToBytes()), cancellationToken);
         var sentences = script.Sentences.Select((s, i) => new NarratedSentence(s.Index, spans[i].Start, spans[i].End)).ToList();
-        return new NarrationDocument(audioKey, synthesizer.VoiceFor(script.Language), wave.DurationSeconds, sentences);
+        return new NarrationDocument(audioKey, voice.Id, wave.DurationSeconds, sentences, rate);
     }
 
     /// <summary>

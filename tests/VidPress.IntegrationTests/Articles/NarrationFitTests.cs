@@ -42,8 +42,8 @@ public sealed class NarrationFitTests(ITestOutputHelper output) : IDisposable
 
         var script = writer.Write(article, language, target);
         var storage = new LocalDiskStorage(Options.Create(new StorageOptions { Root = _root }));
-        var narrator = new Narrator(new EspeakSynthesizer(narrationOptions, pace, storage), storage, narrationOptions, pace);
-        var narration = await narrator.NarrateAsync(script, $"fit/{language}-{target}.wav", CancellationToken.None);
+        var narrator = new Narrator(new VoiceCatalogue([new EspeakEngine(narrationOptions, pace, storage)], narrationOptions), storage, narrationOptions, pace);
+        var narration = await narrator.NarrateAsync(script, $"fit/{language}-{target}.wav", NarrationChoice.Default, CancellationToken.None);
 
         output.WriteLine($"{language} target {target} s: {script.Sentences.Count} sentences, spoken {narration.DurationSeconds:F2} s (article {fullSeconds:F0} s)");
         Assert.InRange(narration.DurationSeconds, target * 0.9, target * 1.1);
