@@ -28,7 +28,7 @@ public sealed class ChineseVideoTests(ServiceFixture shared) : IAsyncLifetime
         var video = await _service.WaitForVideoAsync(id, TimeSpan.FromMinutes(4));
         Assert.True(video.Status == VideoStatus.Succeeded, video.ToString());
         Assert.Equal("zh", video.Language);
-        Assert.Equal("cmn", video.NarrationVoice);
+        Assert.Equal("espeak:cmn", video.NarrationVoice);
 
         var timeline = await _service.GetJsonAsync($"/videos/{id}/timeline");
         var cue = timeline.GetProperty("subtitles").EnumerateArray().First();
