@@ -62,6 +62,20 @@ public sealed class VoiceSpeechTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Without_festival_installed_its_voices_are_not_listed_and_asking_for_one_names_the_others()
+    {
+        var missing = Options.Create(new NarrationOptions { FestivalPath = Path.Combine(_root, "no-festival") });
+        var storage = Storage();
+        var catalogue = new VoiceCatalogue([new EspeakEngine(missing, Pace, storage), new FestivalEngine(missing, Pace, storage)], missing);
+        var voices = await catalogue.ListAsync(CancellationToken.None);
+        Assert.Contains(voices, v => v.Id == "espeak:en-us");
+        Assert.DoesNotContain(voices, v => v.Engine == "festival");
+        var problem = await catalogue.ProblemAsync("festival:cmu_us_slt_arctic_hts", "en", CancellationToken.None);
+        Assert.Contains("No voice 'festival:cmu_us_slt_arctic_hts'", problem);
+        Assert.Contains("espeak:en-us", problem);
+    }
+
+    [Fact]
     public async Task Every_listed_voice_speaks_a_sentence_loud_enough_and_long_enough()
     {
         var catalogue = Catalogue();
