@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using VidPress.Core;
 using VidPress.Core.Data;
+using VidPress.Core.Narration;
 using VidPress.Core.Tenants;
 
 namespace VidPress.Api.Admin;
@@ -19,6 +20,7 @@ public static class AdminCommand
                admin webhook-secret --tenant NAME [--rotate]      print (or replace, then print) the tenant's webhook secret
                admin rate-limit --tenant NAME --rpm N|default
                admin generation --tenant NAME on|off          generated stills for sentences the library can't serve
+               admin voice --tenant NAME --voice ID|default    the tenant's default narration voice (an id of GET /voices)
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IEnumerable<KeyValuePair<string, string?>>? settings = null)
@@ -64,6 +66,16 @@ public static class AdminCommand
                 case ["generation", .., var state] when Option(args, "--tenant") is { } tenant && state is "on" or "off":
                     await admin.SetGenerationAsync(tenant, state == "on", ct);
                     await stderr.WriteLineAsync($"'{tenant}': generated stills {state}");
+                    return 0;
+                case ["voice", ..] when Option(args, "--tenant") is { } tenant && Option(args, "--voice") is { } voice:
+                    var chosen = voice == "default" ? null : voice;
+                    if (chosen is not null && await scope.ServiceProvider.GetRequiredService<VoiceCatalogue>().ProblemAsync(chosen, null, ct) is { } problem)
+                    {
+                        await stderr.WriteLineAsync("error: " + problem);
+                        return 1;
+                    }
+                    await admin.SetDefaultVoiceAsync(tenant, chosen, ct);
+                    await stderr.WriteLineAsync($"'{tenant}': narrated by {chosen ?? "the deployment's voice per language"} unless a request names a voice");
                     return 0;
                 default:
                     await stderr.WriteLineAsync(Usage);

@@ -79,6 +79,14 @@ public sealed class TenantAdmin(VidPressDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Sets the tenant's default narration voice (an id the caller has checked against the voice catalogue); null returns it to the deployment's.</summary>
+    public async Task SetDefaultVoiceAsync(string tenantName, string? voice, CancellationToken ct)
+    {
+        var tenant = await FindAsync(tenantName, ct) ?? throw new KeyNotFoundException($"No tenant named '{tenantName}'.");
+        tenant.DefaultVoice = voice;
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>A Standard Webhooks secret: "whsec_" and 256 random bits in base64.</summary>
     public static string NewWebhookSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

@@ -57,6 +57,21 @@ public sealed class VoicesApiTests(ServiceFixture shared)
     }
 
     [Fact]
+    public async Task The_admin_verb_sets_a_tenants_default_voice_and_refuses_one_that_is_not_installed()
+    {
+        var newsroom = await shared.NewsroomAsync("voices-admin");
+        var settings = new KeyValuePair<string, string?>[] { new("ConnectionStrings:VidPress", shared.Database.ConnectionString) };
+        var stderr = new StringWriter();
+        Assert.Equal(1, await VidPress.Api.Admin.AdminCommand.RunAsync(["voice", "--tenant", "voices-admin", "--voice", "festival:nobody"], new StringWriter(), stderr, settings));
+        Assert.Contains(Festival, stderr.ToString());
+        Assert.Null((await newsroom.GetAsync<VoicesResponse>("/voices")).TenantVoice);
+        Assert.Equal(0, await VidPress.Api.Admin.AdminCommand.RunAsync(["voice", "--tenant", "voices-admin", "--voice", Festival], new StringWriter(), new StringWriter(), settings));
+        Assert.Equal(Festival, (await newsroom.GetAsync<VoicesResponse>("/voices")).TenantVoice);
+        Assert.Equal(0, await VidPress.Api.Admin.AdminCommand.RunAsync(["voice", "--tenant", "voices-admin", "--voice", "default"], new StringWriter(), new StringWriter(), settings));
+        Assert.Null((await newsroom.GetAsync<VoicesResponse>("/voices")).TenantVoice);
+    }
+
+    [Fact]
     public async Task A_lexicon_over_its_bounds_is_a_400_and_leaves_the_old_one()
     {
         var newsroom = await shared.NewsroomAsync("voices-lexicon-bounds");
