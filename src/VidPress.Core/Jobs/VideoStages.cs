@@ -50,8 +50,8 @@ public sealed class ScriptStage(ScriptWriter writer) : IVideoStage
     {
         var (video, request) = (run.Video, run.Request);
         video.Script = request.Script is { Count: > 0 } callerScript
-            ? writer.FromCaller(callerScript, video.Language!, request.TargetDurationSeconds)
-            : writer.Write(video.ArticleText!, video.Language!, request.TargetDurationSeconds);
+            ? writer.FromCaller(callerScript, video.Language!, request.TargetDurationSeconds, request.SpeakingRate ?? 1)
+            : writer.Write(video.ArticleText!, video.Language!, request.TargetDurationSeconds, request.SpeakingRate ?? 1);
         return Task.FromResult(StageOutcome.Finished);
     }
 }

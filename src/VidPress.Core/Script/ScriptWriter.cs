@@ -33,15 +33,16 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
     public double TargetSeconds(double requested, bool callerScript) =>
         requested > 0 ? Math.Min(requested, MaxTargetSeconds) : callerScript ? MaxTargetSeconds : _options.DefaultTargetSeconds;
 
-    public ScriptDocument Write(string articleText, string language, double targetSeconds)
+    /// <param name="speakingRate">The request's factor on the narration pace (<c>speakingRate</c>, 0.5–2): a faster voice fits more words.</param>
+    public ScriptDocument Write(string articleText, string language, double targetSeconds, double speakingRate = 1)
     {
         ArgumentNullException.ThrowIfNull(articleText);
         var target = TargetSeconds(targetSeconds, callerScript: false);
         var sentences = SentenceSplitter.Split(articleText).Take(_options.MaxArticleSentences).ToList();
         if (sentences.Count == 0) throw new VideoInputException("The article has no sentences to narrate.");
 
-        var chosen = Summarise(sentences, language, target);
-        var fitted = FitToTarget(chosen.Select(s => sentences[s]).ToList(), language, target);
+        var chosen = Summarise(sentences, language, target, speakingRate);
+        var fitted = FitToTarget(chosen.Select(s => sentences[s]).ToList(), language, target, speakingRate);
         var script = new ScriptDocument(language, fitted.Select((text, i) => new ScriptSentence(i, text)).ToList());
         return ScriptTagger.Tag(script, articleText);
     }
@@ -50,13 +51,13 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
     /// A script the caller wrote, kept sentence for sentence as far as it fits <paramref name="targetSeconds"/> (0: the
     /// maximum, <see cref="MaxTargetSeconds"/>), by the same rule as a summary (<see cref="FitToTarget"/>); only tags are added.
     /// </summary>
-    public ScriptDocument FromCaller(IReadOnlyList<CallerSentence> sentences, string language, double targetSeconds = 0)
+    public ScriptDocument FromCaller(IReadOnlyList<CallerSentence> sentences, string language, double targetSeconds = 0, double speakingRate = 1)
     {
         if (sentences.Count == 0) throw new VideoInputException("The script has no sentences.");
         if (sentences.Count > _options.MaxSentences) throw new VideoInputException($"The script has more than {_options.MaxSentences} sentences.");
         for (var i = 0; i < sentences.Count; i++)
             if (string.IsNullOrWhiteSpace(sentences[i].Text)) throw new VideoInputException($"Script sentence {i + 1} is empty.");
-        var fitted = FitToTarget(sentences.Select(s => s.Text.Trim()).ToList(), language, TargetSeconds(targetSeconds, callerScript: true));
+        var fitted = FitToTarget(sentences.Select(s => s.Text.Trim()).ToList(), language, TargetSeconds(targetSeconds, callerScript: true), speakingRate);
         var script = new ScriptDocument(language, fitted.Select((text, i) =>
             new ScriptSentence(i, text) { Keywords = sentences[i].Keywords ?? [], PinnedAssetId = sentences[i].AssetId }).ToList());
         return ScriptTagger.Tag(script);
@@ -68,21 +69,21 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
     /// fit is cut (<see cref="Cut"/>) to the time left, and the sentences after it are left out. A sentence longer than
     /// the whole target is therefore cut, never narrated at full length.
     /// </summary>
-    internal IReadOnlyList<string> FitToTarget(IReadOnlyList<string> sentences, string language, double targetSeconds)
+    internal IReadOnlyList<string> FitToTarget(IReadOnlyList<string> sentences, string language, double targetSeconds, double speakingRate = 1)
     {
         var kept = new List<string>();
         var left = targetSeconds - NarrationOverheadSeconds(1);
         foreach (var sentence in sentences)
         {
             if (kept.Count > 0) left -= _narration.PauseSeconds;
-            var seconds = EstimateSeconds(sentence, language);
+            var seconds = EstimateSeconds(sentence, language, speakingRate);
             if (seconds <= left + 1e-9)
             {
                 kept.Add(sentence);
                 left -= seconds;
                 continue;
             }
-            if (Cut(sentence, language, left) is { } cut) kept.Add(cut);
+            if (Cut(sentence, language, left, speakingRate) is { } cut) kept.Add(cut);
             break;
         }
         if (kept.Count == 0) throw new VideoInputException($"Not even the first words fit a {targetSeconds:0.#} s narration; raise targetDurationSeconds.");
@@ -98,10 +99,10 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
     /// least half of the words that would fit, else up to the last word that fits (in Chinese, the last character),
     /// ended with a full stop. Null when not even one word fits.
     /// </summary>
-    internal string? Cut(string sentence, string language, double seconds)
+    internal string? Cut(string sentence, string language, double seconds, double speakingRate = 1)
     {
         var chinese = language == Languages.Chinese;
-        var perSecond = (chinese ? _options.ChineseCharactersPerSecond : _options.EnglishWordsPerSecond) * _narration.Rate / _options.CalibratedAtRate;
+        var perSecond = (chinese ? _options.ChineseCharactersPerSecond : _options.EnglishWordsPerSecond) * _narration.Rate * speakingRate / _options.CalibratedAtRate;
         var most = (int)Math.Floor(seconds * perSecond + 1e-9);
         if (most < 1) return null;
         int units = 0, wordEnd = -1, wordUnits = 0, clauseEnd = -1, clauseUnits = 0;
@@ -154,9 +155,9 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
     /// over tenths of a second). Ranking alone stops short whenever the next-best sentence is too long, which
     /// with 10-18 s Mandarin sentences leaves a quarter of the target empty.
     /// </summary>
-    internal IReadOnlyList<int> Summarise(IReadOnlyList<string> sentences, string language, double targetSeconds)
+    internal IReadOnlyList<int> Summarise(IReadOnlyList<string> sentences, string language, double targetSeconds, double speakingRate = 1)
     {
-        var seconds = sentences.Select(s => EstimateSeconds(s, language)).ToArray();
+        var seconds = sentences.Select(s => EstimateSeconds(s, language, speakingRate)).ToArray();
         var scores = TextRank.Rank(sentences.Select(s => Words.ContentWords(s, language)).ToList());
         var capacity = (int)Math.Floor((targetSeconds - NarrationOverheadSeconds(1) - seconds[0]) * 10);
         var candidates = Enumerable.Range(1, sentences.Count - 1).Where(i => Ticks(i) <= capacity).ToList();
@@ -202,10 +203,10 @@ public sealed class ScriptWriter(IOptions<ScriptOptions> options, IOptions<Narra
     private double NarrationOverheadSeconds(int sentences) =>
         _narration.LeadInSeconds + _narration.TailSeconds + Math.Max(0, sentences - 1) * _narration.PauseSeconds;
 
-    /// <summary>How long the narration voice takes to speak a sentence, from the calibrated rate.</summary>
-    public double EstimateSeconds(string sentence, string language)
+    /// <summary>How long the narration voice takes to speak a sentence, from the calibrated rate (times the request's <paramref name="speakingRate"/>).</summary>
+    public double EstimateSeconds(string sentence, string language, double speakingRate = 1)
     {
-        var speed = (double)_narration.Rate / _options.CalibratedAtRate;
+        var speed = _narration.Rate * speakingRate / _options.CalibratedAtRate;
         if (language == Languages.Chinese)
             return sentence.Count(c => Languages.IsCjk(c) || char.IsLetterOrDigit(c)) / (_options.ChineseCharactersPerSecond * speed);
         var words = sentence.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Count(w => w.Any(char.IsLetterOrDigit));

@@ -61,6 +61,25 @@ public sealed class ScriptWriterTests
         Assert.True(estimate <= target, $"{estimate:F1} s for a {target} s target");
     }
 
+    [Fact]
+    public void A_faster_speaking_rate_fits_more_words_and_a_slower_fewer_each_within_the_target_at_its_own_pace()
+    {
+        var writer = Writer();
+        int Words(ScriptDocument script) => script.Sentences.Sum(s => s.Text.Split(' ').Length);
+        var usual = writer.Write(Article, Languages.English, 18);
+        var fast = writer.Write(Article, Languages.English, 18, speakingRate: 2);
+        var slow = writer.Write(Article, Languages.English, 18, speakingRate: 0.5);
+        Assert.True(Words(fast) > Words(usual), $"{Words(fast)} words at ×2, {Words(usual)} at ×1");
+        Assert.True(Words(slow) < Words(usual), $"{Words(slow)} words at ×0.5, {Words(usual)} at ×1");
+        var pace = new NarrationPaceOptions();
+        foreach (var (script, rate) in new[] { (fast, 2.0), (slow, 0.5) })
+        {
+            var estimate = pace.LeadInSeconds + pace.TailSeconds + (script.Sentences.Count - 1) * pace.PauseSeconds
+                + script.Sentences.Sum(s => writer.EstimateSeconds(s.Text, Languages.English, rate));
+            Assert.True(estimate <= 18, $"×{rate}: {estimate:F1} s for an 18 s target");
+        }
+    }
+
     private static double Estimate(ScriptWriter writer, ScriptDocument script, string language)
     {
         var narration = new NarrationPaceOptions();
