@@ -87,12 +87,13 @@ public static class VidPressServices
             .UseLogProvider(new HostLogProvider(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()))
             .UseStorage(sp.GetRequiredService<JobStorage>())
             .UseActivator(sp.GetRequiredService<JobActivator>()));
+        if (queues is { Length: > 0 }) services.AddHostedService<HeldVideoSweep>();
         if (queues is { Length: > 0 })
             services.AddHangfireServer((sp, o) =>
             {
                 // Per server, not Hangfire's process-wide filter list: the filter reads this host's database.
                 o.FilterProvider = new PipelineTelemetryFilter.Provider(sp, Hangfire.Common.JobFilterProviders.Providers);
-                o.Queues = queues;
+                o.Queues = JobQueues.Served(queues);
                 o.ServerName = JobServerName.ForThisProcess;
                 o.WorkerCount = workerCount;
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);

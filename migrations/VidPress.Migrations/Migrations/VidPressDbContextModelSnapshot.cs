@@ -318,6 +318,9 @@ namespace VidPress.Migrations.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("AllowBreaking")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -351,6 +354,7 @@ namespace VidPress.Migrations.Migrations
                         new
                         {
                             Id = new Guid("00000000-0000-0000-0000-000000000001"),
+                            AllowBreaking = false,
                             CreatedAt = new DateTimeOffset(new DateTime(1970, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
                             GenerationEnabled = false,
                             Lexicon = "[]",
@@ -380,6 +384,9 @@ namespace VidPress.Migrations.Migrations
                         .HasColumnType("jsonb");
 
                     b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DispatchedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<double?>("DurationSeconds")
@@ -414,6 +421,13 @@ namespace VidPress.Migrations.Migrations
                     b.Property<string>("PosterKey")
                         .HasColumnType("text");
 
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("Normal");
+
                     b.Property<double>("Progress")
                         .HasColumnType("double precision");
 
@@ -440,6 +454,9 @@ namespace VidPress.Migrations.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -459,6 +476,8 @@ namespace VidPress.Migrations.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("FinishedAt");
+
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.HasIndex("TenantId", "IdempotencyKey")
@@ -467,6 +486,8 @@ namespace VidPress.Migrations.Migrations
 
                     b.HasIndex("TenantId", "Reference")
                         .HasFilter("\"Reference\" IS NOT NULL");
+
+                    b.HasIndex("TenantId", "Status");
 
                     b.ToTable("videos", (string)null);
                 });

@@ -21,6 +21,7 @@ public static class AdminCommand
                admin rate-limit --tenant NAME --rpm N|default
                admin generation --tenant NAME on|off          generated stills for sentences the library can't serve
                admin voice --tenant NAME --voice ID|default    the tenant's default narration voice (an id of GET /voices)
+               admin breaking --tenant NAME on|off            whether its videos may ask for priority "breaking"
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IEnumerable<KeyValuePair<string, string?>>? settings = null)
@@ -76,6 +77,10 @@ public static class AdminCommand
                     }
                     await admin.SetDefaultVoiceAsync(tenant, chosen, ct);
                     await stderr.WriteLineAsync($"'{tenant}': narrated by {chosen ?? "the deployment's voice per language"} unless a request names a voice");
+                    return 0;
+                case ["breaking", .., var state] when Option(args, "--tenant") is { } tenant && state is "on" or "off":
+                    await admin.SetBreakingAsync(tenant, state == "on", ct);
+                    await stderr.WriteLineAsync($"'{tenant}': breaking priority {(state == "on" ? "allowed" : "not allowed")}");
                     return 0;
                 default:
                     await stderr.WriteLineAsync(Usage);

@@ -14,7 +14,7 @@ public static class HostingExtensions
         services.AddVidPressPipeline(configuration);
         var inProcessWorkers = configuration.GetValue("Jobs:RunWorkersInProcess", true);
         services.AddVidPressJobs(configuration,
-            inProcessWorkers ? configuration.GetSection("Jobs:Queues").Get<string[]>() ?? [JobQueues.Render, JobQueues.Default, JobQueues.Gpu] : null,
+            inProcessWorkers ? configuration.GetSection("Jobs:Queues").Get<string[]>() ?? [.. JobQueues.All] : null,
             configuration.GetValue("Jobs:WorkerCount", 2));
 
         services.AddScoped<TenantContext>();

@@ -45,7 +45,7 @@ public static class TimelineEditing
     }
 
     private static async Task<Results<Accepted<TimelineDocument>, ProblemHttpResult>> PutAsync(
-        Guid id, TimelineDocument edited, VidPressDbContext db, VideoLifecycle lifecycle, MusicLibrary music, IBackgroundJobClient jobs, TenantContext tenant,
+        Guid id, TimelineDocument edited, VidPressDbContext db, VideoLifecycle lifecycle, MusicLibrary music, VideoQueue queue, TenantContext tenant,
         TimeProvider clock, CancellationToken ct)
     {
         // The video's row stays locked from the checks to the job's enqueueing: two edits of one revision, or an edit
@@ -63,7 +63,7 @@ public static class TimelineEditing
             if (accepted is null) return Problems.Validation(problems);
             lifecycle.RequeueForEdit(video, accepted);
             await db.SaveChangesAsync(ct);
-            jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None));
+            await queue.DispatchAsync(tenant.TenantId, ct);
             return TypedResults.Accepted(PublicUrls.Video(id), accepted);
         }, ct);
     }

@@ -25,7 +25,8 @@ public sealed record CreateVideoRequest(
     IReadOnlyDictionary<string, string>? Metadata = null,
     bool? BurnSubtitles = null,
     string? Voice = null,
-    double? SpeakingRate = null);
+    double? SpeakingRate = null,
+    string? Priority = null);
 
 public sealed record DeliveryResponse(string WebhookId, string EventType, string Url, int Attempt, int? StatusCode, bool Succeeded, string? Error, DateTimeOffset CreatedAt);
 
@@ -62,7 +63,9 @@ public sealed record VideoResponse(
     string? Reference,
     IReadOnlyDictionary<string, string>? Metadata,
     bool BurnSubtitles,
-    double SpeakingRate)
+    double SpeakingRate,
+    VideoPriority Priority,
+    DateTimeOffset? StartedAt)
 {
     public static VideoResponse From(Video v) => new(
         v.Id, v.Status, v.Stage, v.Progress, v.Title ?? v.Request.Title, v.Language, v.Request.AspectRatio, v.Request.Resolution,
@@ -78,7 +81,7 @@ public sealed record VideoResponse(
             .Select(x => new GeneratedStillInfo(x.i, x.c.SentenceIndex, x.c.AssetId, x.c.CardText, x.c.Start, x.c.End)).ToList() ?? [],
         v.Outputs.Select(o => VideoFormat.Create(o.AspectRatio, o.Resolution)).Select(f => new OutputInfo(StorageKeys.FormatName(f), f.AspectRatio, f.Resolution, f.Width, f.Height,
             PublicUrls.VideoFile(v.Id, f))).ToList(),
-        v.Reference, v.Metadata, v.Request.BurnSubtitles, v.Narration?.SpeakingRate ?? v.Request.SpeakingRate ?? 1);
+        v.Reference, v.Metadata, v.Request.BurnSubtitles, v.Narration?.SpeakingRate ?? v.Request.SpeakingRate ?? 1, v.Priority, v.StartedAt);
 
     /// <summary>The signed links (no API key needed) of a succeeded video: the MP4 of every format and the subtitles.</summary>
     public VideoResponse WithDownload(DownloadLinks links)

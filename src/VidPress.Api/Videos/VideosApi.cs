@@ -37,7 +37,8 @@ public static class VideosApi
     {
         var videos = app.MapGroup("/videos").WithTags("Videos").WithApiProblems();
         videos.MapPost("/", CreateAsync).WithName("CreateVideo").WithSummary("Turn an article into a narrated video").AcceptsIdempotencyKey()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         videos.MapVideoListing();
         videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo").WithSummary("Status, stage, progress, error and links of one video").ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapGet("/{id:guid}/script", GetScriptAsync).WithName("GetVideoScript").WithSummary("The narration script with tags and anchor points")
@@ -73,7 +74,7 @@ public static class VideosApi
     }
 
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> CreateAsync(
-        CreateVideoRequest body, HttpRequest http, VidPressDbContext db, VideoLifecycle lifecycle, IBackgroundJobClient jobs, TenantContext tenant,
+        CreateVideoRequest body, HttpRequest http, VidPressDbContext db, VideoQueue queue, TenantContext tenant,
         VoiceCatalogue voices, TimeProvider clock, CancellationToken ct)
     {
         if (!Idempotency.TryReadKey(http, out var idempotencyKey, out var badKey)) return badKey;
@@ -87,6 +88,12 @@ public static class VideosApi
         // The article's language is known here unless it comes from a URL; the narration stage checks the voice again then.
         if (body.Voice is not null && await voices.ProblemAsync(body.Voice, KnownLanguage(body), ct) is { } voiceProblem)
             return Problems.Unprocessable("The voice cannot narrate this video.", voiceProblem);
+        var priority = PriorityOf(body);
+        if (priority == VideoPriority.Breaking && !await db.Tenants.AnyAsync(t => t.Id == tenant.TenantId && t.AllowBreaking, ct))
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Breaking priority is not allowed for this tenant.",
+                detail: "Send the video without 'priority' (or \"normal\"); an operator can allow breaking news for the tenant with 'admin breaking --tenant NAME on'.");
+        if (await queue.AdmitAsync(tenant.TenantId, priority, ct) is { } full)
+            return QueueFullProblem(http, full);
 
         var video = new Video
         {
@@ -106,13 +113,14 @@ public static class VideosApi
                 Voice = body.Voice, SpeakingRate = body.SpeakingRate,
             },
             Reference = body.Reference,
+            Priority = priority,
             Metadata = body.Metadata is { Count: > 0 } metadata ? new Dictionary<string, string>(metadata) : null,
             IdempotencyKey = idempotencyKey,
             RequestHash = idempotencyKey is null ? null : requestHash,
         };
         try
         {
-            await lifecycle.CreateAsync(video, () => jobs.Enqueue<VideoJob>(j => j.RunAsync(video.Id, CancellationToken.None)), ct);
+            await queue.CreateAsync(video, ct);
         }
         catch (DbUpdateException e) when (idempotencyKey is not null && Idempotency.IsKeyConflict(e, "videos"))
         {
@@ -120,6 +128,19 @@ public static class VideosApi
             return await ReplayAsync(db, tenant, idempotencyKey, requestHash, ct) ?? throw new InvalidOperationException("The conflicting video is gone.", e);
         }
         return TypedResults.Accepted(PublicUrls.Video(video.Id), VideoResponse.From(video));
+    }
+
+    /// <summary>The request's priority ("normal" when not given; <see cref="Validate"/> has refused any other word).</summary>
+    private static VideoPriority PriorityOf(CreateVideoRequest body) =>
+        string.Equals(body.Priority?.Trim(), "breaking", StringComparison.OrdinalIgnoreCase) ? VideoPriority.Breaking : VideoPriority.Normal;
+
+    /// <summary>429 for a tenant whose queue is full, with the Retry-After the queue gives.</summary>
+    private static ProblemHttpResult QueueFullProblem(HttpRequest http, QueueFull full)
+    {
+        var seconds = (int)Math.Ceiling(full.RetryAfter.TotalSeconds);
+        http.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many queued videos.",
+            detail: $"This tenant has {full.Queued} videos queued, the most it may have ({full.Limit}); try again in {seconds} s, when the queue should have room.");
     }
 
     /// <summary>The answer to a repeated Idempotency-Key: the first request's video, or 422 for a different request.</summary>
@@ -142,6 +163,8 @@ public static class VideosApi
         if (given == 0) problems["text"] = ["Give the article as 'text' or 'url', or your own 'script'."];
         if (given > 1) problems[hasScript ? "script" : "url"] = ["Give exactly one of 'text', 'url' and 'script'."];
         if (hasScript) ValidateScript(body.Script!, problems);
+        if (body.Priority is { } priority && !(priority.Trim().ToLowerInvariant() is "normal" or "breaking"))
+            problems["priority"] = ["'priority' is \"normal\" (the default) or \"breaking\"."];
         if (body.Text is { Length: > MaxTextCharacters }) problems["text"] = [$"The text is longer than {MaxTextCharacters} characters."];
         if (body.Url is { Length: > MaxUrlCharacters }) problems["url"] = [$"URLs of at most {MaxUrlCharacters} characters."];
         else if (hasUrl) TryUrl("url", body.Url!, problems);
@@ -385,7 +408,7 @@ public static class VideosApi
 
     /// <summary>Queues a failed or cancelled video again; the new run resumes after the last finished stage.</summary>
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>> RetryAsync(
-        Guid id, VidPressDbContext db, VideoLifecycle lifecycle, IBackgroundJobClient jobs, TenantContext tenant, CancellationToken ct)
+        Guid id, VidPressDbContext db, VideoLifecycle lifecycle, VideoQueue queue, TenantContext tenant, CancellationToken ct)
     {
         // With its enqueueing: if the job cannot be enqueued, the video stays as it was (failed or cancelled,
         // retryable) instead of queued with no job.
@@ -397,7 +420,8 @@ public static class VideosApi
             if (!requeued)
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not retryable.",
                     detail: $"Only failed or cancelled videos can be retried; this one is {video.Status.ToString().ToLowerInvariant()}.");
-            jobs.Enqueue<VideoJob>(j => j.RunAsync(id, CancellationToken.None));
+            // Queued again, held: handed to the workers now if the tenant's share has room, else after its runs ahead.
+            await queue.DispatchAsync(tenant.TenantId, ct);
             return TypedResults.Accepted(PublicUrls.Video(id), VideoResponse.From(video));
         }, ct);
     }

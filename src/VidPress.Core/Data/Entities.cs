@@ -23,6 +23,8 @@ public sealed class Tenant
     public string? DefaultVoice { get; set; }
     /// <summary>Names spelled the way the speech engine should say them; applied to narration only, never to subtitles.</summary>
     public List<LexiconEntry> Lexicon { get; set; } = [];
+    /// <summary>Whether this tenant's requests may ask for <see cref="VideoPriority.Breaking"/> (an operator's choice; off by default).</summary>
+    public bool AllowBreaking { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -109,10 +111,22 @@ public sealed class Video
     /// <summary>The caller's Idempotency-Key and a hash of the request it came with.</summary>
     public string? IdempotencyKey { get; set; }
     public string? RequestHash { get; set; }
+    /// <summary>Which queue the video's runs wait on: breaking news is served before everything else.</summary>
+    public VideoPriority Priority { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>When the latest run took the video (its fencing token); what the queue's wait and a run's duration are read from.</summary>
+    public DateTimeOffset? StartedAt { get; set; }
+    /// <summary>
+    /// When the video was handed to the workers' queue (its Hangfire job enqueued); null while it is queued but held back,
+    /// because its tenant already has its share of videos with the workers (<see cref="Videos.HeldVideos"/>).
+    /// </summary>
+    public DateTimeOffset? DispatchedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 }
+
+/// <summary>How urgent a video is: breaking news overtakes every normal video still waiting.</summary>
+public enum VideoPriority { Normal, Breaking }
 
 /// <summary>What the caller asked for, as validated at the API.</summary>
 public sealed record VideoRequest

@@ -36,6 +36,7 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
             e.ToTable("videos");
             e.Property(v => v.Status).HasConversion<string>().HasMaxLength(20);
             e.Property(v => v.Stage).HasConversion<string>().HasMaxLength(20);
+            e.Property(v => v.Priority).HasConversion<string>().HasMaxLength(20).HasDefaultValue(VideoPriority.Normal).HasSentinel(VideoPriority.Normal);
             Json(e.Property(v => v.Request));
             Json(e.Property(v => v.Script));
             Json(e.Property(v => v.Narration));
@@ -48,6 +49,10 @@ public sealed class VidPressDbContext(DbContextOptions<VidPressDbContext> option
             e.Property(v => v.RequestHash).HasMaxLength(64);
             e.HasIndex(v => new { v.TenantId, v.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
             e.HasIndex(v => new { v.TenantId, v.CreatedAt });
+            // The dispatcher's and the queue limit's look-ups: a tenant's queued and running videos.
+            e.HasIndex(v => new { v.TenantId, v.Status });
+            // Retry-After's mean run: the latest finished videos.
+            e.HasIndex(v => v.FinishedAt);
             // A CMS finds its videos by its own id (GET /videos?reference=…).
             e.HasIndex(v => new { v.TenantId, v.Reference }).HasFilter("\"Reference\" IS NOT NULL");
             e.HasOne<Tenant>().WithMany().HasForeignKey(v => v.TenantId);

@@ -7,7 +7,7 @@ namespace VidPress.Core.Jobs;
 public sealed class AssetIngestJob(LibraryIngest ingest)
 {
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [5, 30])]
-    [Queue(JobQueues.Default)]
+    [Queue(JobQueues.Ingest)]
     public async Task RunAsync(Guid assetId, CancellationToken cancellationToken)
     {
         try

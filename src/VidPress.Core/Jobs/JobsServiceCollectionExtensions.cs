@@ -20,6 +20,7 @@ public static class JobsServiceCollectionExtensions
         services.AddScoped<RenderInputs>();
         services.AddSingleton<RunScratch>();
         services.AddScoped<VideoPublisher>();
+        services.AddScoped<VideoQueue>();
         services.AddScoped<VideoJob>();
         services.AddScoped<WebhookJob>();
         services.AddScoped<AssetIngestJob>();

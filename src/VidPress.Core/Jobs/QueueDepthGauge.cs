@@ -11,7 +11,7 @@ namespace VidPress.Core.Jobs;
 /// </summary>
 public sealed class QueueDepthGauge
 {
-    private static readonly string[] Queues = [JobQueues.Render, JobQueues.Default, JobQueues.Gpu];
+    private static readonly IReadOnlyList<string> Queues = JobQueues.All;
     private readonly JobStorage _storage;
 
     public QueueDepthGauge(IMeterFactory meters, JobStorage storage)

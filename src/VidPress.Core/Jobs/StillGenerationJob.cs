@@ -22,7 +22,7 @@ public sealed class StillGenerationJob(
     IServiceProvider services,
     TimelineBuilder timelines,
     IMediaStorage storage,
-    IBackgroundJobClient jobs,
+    VideoQueue queue,
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<GenerationOptions> options,
     ILogger<StillGenerationJob> logger)
@@ -64,7 +64,7 @@ public sealed class StillGenerationJob(
         // change one that is being (or has been) rendered.
         if (!await lifecycle.ResumeAfterGenerationAsync(videoId, timeline, cancellationToken)) logger.LogInformation("Video {VideoId} no longer waits for stills; this run's timeline is dropped", videoId);
         // Always: the video job renders, or settles what happened meanwhile (a cancel, a finished render).
-        jobs.Enqueue<VideoJob>(j => j.RunAsync(videoId, CancellationToken.None));
+        queue.EnqueueRun(videoId, video.Priority);
     }
 
     /// <returns>The still's asset: <paramref name="assetId"/>, or the tenant's asset that already holds the same picture.</returns>

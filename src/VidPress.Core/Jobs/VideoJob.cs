@@ -20,6 +20,7 @@ public sealed class VideoJob(
     VideoLifecycle lifecycle,
     VideoPipeline pipeline,
     VideoPublisher publisher,
+    VideoQueue queue,
     TimeProvider clock,
     IOptions<JobOptions> options,
     ILogger<VideoJob> logger)
@@ -27,9 +28,21 @@ public sealed class VideoJob(
     private readonly JobOptions _options = options.Value;
     private int _token;
 
+    /// <remarks>
+    /// No [Queue]: <see cref="VideoQueue"/> enqueues every run on its priority's queue (Hangfire keeps a job's queue
+    /// for its retries). A run that ends (or finds nothing to do) may free one of its tenant's share of the workers,
+    /// so it hands the tenant's next held video over; not when it is being handed on (shutdown) or retried (it throws
+    /// and still holds its place).
+    /// </remarks>
     [AutomaticRetry(Attempts = 2, DelaysInSeconds = [5, 30])]
-    [Queue(JobQueues.Render)]
     public async Task RunAsync(Guid videoId, CancellationToken cancellationToken)
+    {
+        await RunOnceAsync(videoId, cancellationToken);
+        if (await lifecycle.TenantOfAsync(videoId, CancellationToken.None) is { } tenant)
+            await queue.DispatchAsync(tenant, CancellationToken.None);
+    }
+
+    private async Task RunOnceAsync(Guid videoId, CancellationToken cancellationToken)
     {
         var token = await lifecycle.TakeRunAsync(videoId, cancellationToken);
         if (token is null)

@@ -87,6 +87,14 @@ public sealed class TenantAdmin(VidPressDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Lets (or stops) the tenant's requests ask for breaking priority (the queue every worker serves first).</summary>
+    public async Task SetBreakingAsync(string tenantName, bool allowed, CancellationToken ct)
+    {
+        var tenant = await FindAsync(tenantName, ct) ?? throw new KeyNotFoundException($"No tenant named '{tenantName}'.");
+        tenant.AllowBreaking = allowed;
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>A Standard Webhooks secret: "whsec_" and 256 random bits in base64.</summary>
     public static string NewWebhookSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

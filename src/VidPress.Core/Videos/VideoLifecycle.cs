@@ -5,6 +5,9 @@ using VidPress.Core.Timeline;
 
 namespace VidPress.Core.Videos;
 
+/// <summary>The queue as a new request finds it (see <see cref="VideoLifecycle.QueueFiguresAsync"/>).</summary>
+public sealed record QueueFigures(int TenantQueued, int WaitingAhead, IReadOnlyList<TimeSpan> RecentRuns);
+
 /// <summary>
 /// The only code that changes a video's state (status, stage, cancel flag, fencing token, runs counted): the API
 /// asks it to create, cancel, retry or re-queue a video for an edit; the jobs ask it for a run's token and to save,
@@ -15,12 +18,13 @@ namespace VidPress.Core.Videos;
 public sealed class VideoLifecycle(VidPressDbContext db, IDbContextFactory<VidPressDbContext> contexts, TimeProvider clock)
 {
     /// <summary>
-    /// Stores a new, queued video and hands it to its job as one: <paramref name="enqueue"/> runs inside the insert's
-    /// transaction, so a failed enqueue (or a failed commit) leaves no video behind, and a job that starts before the
-    /// commit waits for it (<see cref="TakeRunAsync"/> takes the same lock) and then finds the video, or none. A video
-    /// stored without its job would wait as queued for good, and an idempotent retry of the request would answer with it.
+    /// Stores a new, queued video and hands what its tenant's share allows to the workers as one
+    /// (<see cref="DispatchHeldAsync"/>, inside the insert's transaction): a failed enqueue (or a failed commit) leaves
+    /// no video behind, and a job that starts before the commit waits for it (<see cref="TakeRunAsync"/> takes the
+    /// same lock) and then finds the video, or none. A video over its tenant's share waits held, queued, until one of
+    /// the tenant's runs ends.
     /// </summary>
-    public async Task CreateAsync(Video video, Action enqueue, CancellationToken cancellationToken)
+    public async Task CreateAsync(Video video, int share, Action<Guid, VideoPriority> enqueue, CancellationToken cancellationToken)
     {
         VideoRules.Create(video, clock.GetUtcNow());
         db.Videos.Add(video);
@@ -32,7 +36,7 @@ public sealed class VideoLifecycle(VidPressDbContext db, IDbContextFactory<VidPr
                 await LockRunsAsync(db, video.Id, cancellationToken);
                 // Accepted only after the commit, so a transaction retried after a lost connection inserts the row again.
                 await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
-                enqueue();
+                await DispatchInTransactionAsync([video.TenantId], share, enqueue, cancellationToken);
                 await transaction.CommitAsync(CancellationToken.None);
             });
         }
@@ -50,12 +54,74 @@ public sealed class VideoLifecycle(VidPressDbContext db, IDbContextFactory<VidPr
     /// </summary>
     private static Task LockRunsAsync(VidPressDbContext context, Guid videoId, CancellationToken cancellationToken)
     {
-        var key = BitConverter.ToInt32(videoId.ToByteArray(), 0) ^ BitConverter.ToInt32(videoId.ToByteArray(), 12);
-        return context.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RunLockClass}, {key})", cancellationToken);
+        return context.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RunLockClass}, {LockKey(videoId)})", cancellationToken);
     }
 
     /// <summary>The advisory lock class of video runs ("VPrn").</summary>
     private const int RunLockClass = 0x5650726E;
+
+    /// <summary>The advisory lock class of a tenant's dispatching ("VPdq"): one dispatcher at a time counts a tenant's share.</summary>
+    private const int DispatchLockClass = 0x56506471;
+
+    /// <summary>
+    /// Hands held videos to the workers' queue as far as each tenant's <paramref name="share"/> allows
+    /// (<see cref="HeldVideos.ToDispatch"/> chooses; <see cref="VideoRules.Dispatch"/> marks each, and
+    /// <paramref name="enqueue"/> runs for those it marked, in the same transaction). <paramref name="tenantId"/>
+    /// null: every tenant with held videos (the sweep after a dispatch a crash missed). Joins the caller's
+    /// transaction when there is one (a retry's, an edit's), so the re-queue and its enqueue stand or fall together.
+    /// </summary>
+    /// <returns>How many videos were handed over.</returns>
+    public async Task<int> DispatchHeldAsync(Guid? tenantId, int share, Action<Guid, VideoPriority> enqueue, CancellationToken cancellationToken)
+    {
+        var tenants = tenantId is { } one ? [one]
+            : await db.Videos.Where(VideoRules.IsHeld).Select(v => v.TenantId).Distinct().ToListAsync(cancellationToken);
+        if (tenants.Count == 0) return 0;
+        if (db.Database.CurrentTransaction is not null) return await DispatchInTransactionAsync(tenants, share, enqueue, cancellationToken);
+        return await db.Database.InTransactionAsync(() => DispatchInTransactionAsync(tenants, share, enqueue, cancellationToken), cancellationToken);
+    }
+
+    private async Task<int> DispatchInTransactionAsync(IReadOnlyCollection<Guid> tenants, int share, Action<Guid, VideoPriority> enqueue, CancellationToken cancellationToken)
+    {
+        // In one order, so two sweeps never wait for each other crosswise.
+        foreach (var tenant in tenants.Order())
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({DispatchLockClass}, {LockKey(tenant)})", cancellationToken);
+        var inFlight = await db.Videos.Where(v => tenants.Contains(v.TenantId)).Where(VideoRules.IsInFlight)
+            .GroupBy(v => v.TenantId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+        var held = await db.Videos.AsNoTracking().Where(v => tenants.Contains(v.TenantId)).Where(VideoRules.IsHeld)
+            .Select(v => new HeldVideo(v.Id, v.TenantId, v.Priority, v.CreatedAt)).ToListAsync(cancellationToken);
+        var dispatched = 0;
+        var dispatch = VideoRules.Dispatch(clock.GetUtcNow());
+        foreach (var video in HeldVideos.ToDispatch(held, inFlight, share))
+        {
+            if (await ApplyAsync(db, dispatch, v => v.Id == video.Id, cancellationToken) == 0) continue;
+            enqueue(video.Id, video.Priority);
+            dispatched++;
+        }
+        return dispatched;
+    }
+
+    private static int LockKey(Guid id) => BitConverter.ToInt32(id.ToByteArray(), 0) ^ BitConverter.ToInt32(id.ToByteArray(), 12);
+
+    /// <summary>
+    /// What a new request's admission reads: the tenant's queued videos (held or with the workers), the videos of any
+    /// tenant with the workers and not started yet at <paramref name="priority"/> or above (what runs before a slot
+    /// of the tenant's frees), and the durations of the latest <paramref name="runsMeasured"/> finished runs.
+    /// </summary>
+    public async Task<QueueFigures> QueueFiguresAsync(Guid tenantId, VideoPriority priority, int runsMeasured, CancellationToken cancellationToken)
+    {
+        var tenantQueued = await db.Videos.CountAsync(v => v.TenantId == tenantId && v.Status == VideoStatus.Queued, cancellationToken);
+        var waiting = db.Videos.Where(v => v.Status == VideoStatus.Queued && v.DispatchedAt != null);
+        if (priority == VideoPriority.Breaking) waiting = waiting.Where(v => v.Priority == VideoPriority.Breaking);
+        var ahead = await waiting.CountAsync(cancellationToken);
+        var runs = await db.Videos.Where(v => v.Status == VideoStatus.Succeeded && v.StartedAt != null && v.FinishedAt != null)
+            .OrderByDescending(v => v.FinishedAt).Take(runsMeasured).Select(v => new { v.StartedAt, v.FinishedAt }).ToListAsync(cancellationToken);
+        return new QueueFigures(tenantQueued, ahead, [.. runs.Select(r => r.FinishedAt!.Value - r.StartedAt!.Value)]);
+    }
+
+    /// <summary>The tenant of a video (null: no such video); what a finished run's dispatch starts from.</summary>
+    public Task<Guid?> TenantOfAsync(Guid videoId, CancellationToken cancellationToken) =>
+        db.Videos.Where(v => v.Id == videoId).Select(v => (Guid?)v.TenantId).SingleOrDefaultAsync(cancellationToken);
 
     /// <summary>Asks the tenant's video to stop; returns the video as it is afterwards (null: not the tenant's).</summary>
     public async Task<Video?> RequestCancelAsync(Guid tenantId, Guid videoId, CancellationToken cancellationToken)

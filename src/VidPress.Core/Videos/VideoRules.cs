@@ -39,6 +39,8 @@ public static class VideoRules
         video.Attempt = 0;
         video.AttemptsBefore = 0;
         video.CancelRequested = false;
+        video.DispatchedAt = null;
+        video.StartedAt = null;
         video.CreatedAt = now;
         video.UpdatedAt = now;
     }
@@ -107,6 +109,7 @@ public static class VideoRules
             .Set(v => v.CancelRequested, false)
             .Set(v => v.AttemptsBefore, v => v.Attempt)
             .Set(v => v.FinishedAt, (DateTimeOffset?)null)
+            .Set(v => v.DispatchedAt, (DateTimeOffset?)null)
             .Set(v => v.UpdatedAt, now);
 
     /// <summary>
@@ -117,8 +120,26 @@ public static class VideoRules
         new VideoTransitionBuilder("take run", v => (v.Status == VideoStatus.Queued || v.Status == VideoStatus.Running) && !v.CancelRequested)
             .Set(v => v.Attempt, v => v.Attempt + 1)
             .Set(v => v.Status, VideoStatus.Running)
+            .Set(v => v.StartedAt, (DateTimeOffset?)now)
             .Set(v => v.UpdatedAt, now)
             .Build();
+
+    /// <summary>
+    /// A held video (queued, not handed to the workers yet, not cancelled) is handed to the workers' queue; which ones
+    /// and when is <see cref="HeldVideos.ToDispatch"/>'s choice.
+    /// </summary>
+    public static VideoTransition Dispatch(DateTimeOffset now) =>
+        new VideoTransitionBuilder("dispatch", IsHeld)
+            .Set(v => v.DispatchedAt, (DateTimeOffset?)now)
+            .Build();
+
+    /// <summary>Queued but not handed to the workers yet: waiting for its tenant's share of them.</summary>
+    public static readonly Expression<Func<Video, bool>> IsHeld =
+        v => v.Status == VideoStatus.Queued && v.DispatchedAt == null && !v.CancelRequested;
+
+    /// <summary>With the workers: handed to their queue and not finished (counts against the tenant's share).</summary>
+    public static readonly Expression<Func<Video, bool>> IsInFlight =
+        v => v.DispatchedAt != null && (v.Status == VideoStatus.Queued || v.Status == VideoStatus.Running);
 
     /// <summary>The run with <paramref name="token"/> holds the video: only it may save, publish or fail it.</summary>
     public static Expression<Func<Video, bool>> HeldBy(int token) =>

@@ -23,6 +23,9 @@ public sealed class VideoCreationTests(ServiceFixture service)
         Request = new VideoRequest { Text = "A red circle rose over the city.", AspectRatio = "16:9", Resolution = "720p", TargetDurationSeconds = 10 },
     };
 
+    /// <summary>A share no tenant here reaches: the new video is always handed over (its enqueue called).</summary>
+    private const int AnyShare = 1000;
+
     private async Task<long> RowsAsync(Guid id) => await service.Database.ScalarAsync<long>($"select count(*) from videos where \"Id\" = '{id}'");
 
     [Fact]
@@ -33,7 +36,7 @@ public sealed class VideoCreationTests(ServiceFixture service)
         var video = NewVideo();
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            lifecycle.CreateAsync(video, () => throw new InvalidOperationException("the queue is away"), CancellationToken.None));
+            lifecycle.CreateAsync(video, AnyShare, (_, _) => throw new InvalidOperationException("the queue is away"), CancellationToken.None));
         Assert.Equal("the queue is away", error.Message);
         Assert.Equal(0, await RowsAsync(video.Id));
     }
@@ -50,7 +53,7 @@ public sealed class VideoCreationTests(ServiceFixture service)
         var video = NewVideo();
         Task<int?>? run = null;
 
-        var create = api.CreateAsync(video, () =>
+        var create = api.CreateAsync(video, AnyShare, (_, _) =>
         {
             // The job is picked up at once, on another connection, while the insert is not committed yet.
             // (On the thread pool, so neither it nor the wait below needs the test's synchronisation context, which this callback blocks.)

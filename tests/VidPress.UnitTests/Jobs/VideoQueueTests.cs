@@ -1,0 +1,51 @@
+using System.Text.RegularExpressions;
+using VidPress.Core.Data;
+using VidPress.Core.Jobs;
+
+namespace VidPress.UnitTests.Jobs;
+
+/// <summary>The queues' order (their names, as Hangfire.PostgreSql sorts them) and the Retry-After of a full queue.</summary>
+public sealed partial class VideoQueueTests
+{
+    [Fact]
+    public void Queue_names_sort_in_the_order_workers_should_serve_them()
+    {
+        // Hangfire.PostgreSql fetches ORDER BY "queue": alphabetical order is priority order.
+        Assert.Equal([JobQueues.Breaking, JobQueues.Default, JobQueues.Gpu, JobQueues.Render, JobQueues.Ingest], JobQueues.All);
+        Assert.Equal(JobQueues.All, JobQueues.All.Order(StringComparer.Ordinal));
+        // Lowercase ASCII letters only: any database collation sorts them the same way.
+        Assert.All(JobQueues.All, q => Assert.Matches(LowercaseLetters(), q));
+        Assert.Equal(JobQueues.Breaking, JobQueues.ForVideo(VideoPriority.Breaking));
+        Assert.Equal(JobQueues.Render, JobQueues.ForVideo(VideoPriority.Normal));
+    }
+
+    [Theory]
+    [InlineData("render,default", "breaking,default,render,uploads")]
+    [InlineData("default,render,gpu", "breaking,default,gpu,render,uploads")]
+    [InlineData("gpu", "gpu")]
+    [InlineData("render", "breaking,render")]
+    [InlineData("uploads", "uploads")]
+    public void A_server_for_videos_also_serves_breaking_ones_and_one_for_default_also_ingest(string configured, string served) =>
+        Assert.Equal(served.Split(','), JobQueues.Served(configured.Split(',')));
+
+    public static TheoryData<int, double, int, double, double, double> RetryAfterTable() => new()
+    {
+        // ahead  mean run s  workers  floor s  cap s   Retry-After s
+        { 0,      60,         2,       5,       900,    60 },   // next start: one round of the workers
+        { 9,      60,         2,       5,       900,    300 },  // ten to start, two at a time: five rounds
+        { 3,      10,         1,       5,       900,    40 },
+        { 0,      1,          4,       5,       900,    5 },    // the floor
+        { 1000,   60,         2,       5,       900,    900 },  // the cap
+        { 5,      0.4,        1,       1,       900,    3 },    // whole seconds, rounded up
+        { 1,      10,         0,       1,       900,    20 },   // no worker announced: counted as one
+        { 0,      0,          2,       5,       900,    5 },
+    };
+
+    [Theory, MemberData(nameof(RetryAfterTable))]
+    public void Retry_after_is_the_rounds_of_workers_until_the_next_start_within_floor_and_cap(int ahead, double meanRunSeconds, int workers, double floor, double cap, double expected) =>
+        Assert.Equal(TimeSpan.FromSeconds(expected),
+            VideoQueue.RetryAfter(ahead, TimeSpan.FromSeconds(meanRunSeconds), workers, TimeSpan.FromSeconds(floor), TimeSpan.FromSeconds(cap)));
+
+    [GeneratedRegex("^[a-z]+$")]
+    private static partial Regex LowercaseLetters();
+}
