@@ -107,6 +107,9 @@ namespace VidPress.Migrations.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<double?>("IngestSeconds")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)

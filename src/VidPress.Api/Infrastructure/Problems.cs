@@ -25,6 +25,14 @@ public static class Problems
     public static ProblemHttpResult TooLarge(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Too large.", detail: detail);
 
+    /// <summary>429 for a queue with no room, with the Retry-After the queue gives (also named in the detail).</summary>
+    public static ProblemHttpResult QueueFull(HttpResponse response, string title, string detail, TimeSpan retryAfter)
+    {
+        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+        response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: title, detail: $"{detail} Try again in {seconds} s.");
+    }
+
     public static ProblemHttpResult BadRequest(string title, string? detail = null) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail);
 }

@@ -69,17 +69,20 @@ public static class LibraryApi
     }
 
     private static async Task<Results<Accepted<AssetResponse>, Ok<AssetResponse>, ProblemHttpResult>> UploadAsync(
-        HttpRequest request, VidPressDbContext db, IMediaStorage storage, MediaProbe probe, IBackgroundJobClient jobs,
+        HttpRequest request, VidPressDbContext db, IMediaStorage storage, MediaProbe probe, IBackgroundJobClient jobs, IngestQueue ingest,
         TenantContext tenant, TimeProvider clock, IOptions<LibraryUploadOptions> options, ILogger<AssetUpload> logger, CancellationToken ct)
     {
         var maxBytes = options.Value.MaxUploadBytes;
         if (!Idempotency.TryReadKey(request, out var idempotencyKey, out var badKey)) return badKey;
         // A declared length beyond the limit is refused before a byte of it is read.
         if (request.ContentLength > maxBytes + AssetUpload.MaxFormOverheadBytes) return Problems.TooLarge($"Files up to {maxBytes} bytes are accepted.");
+        // A declared length is checked against the tenant's ingest backlog before a byte is read; an undeclared one once read.
+        if (request.ContentLength is { } declared && await IngestFullAsync(request, ingest, tenant, declared, ct) is { } fullBefore) return fullBefore;
         // The scratch folder, and with it a rejected file, is gone whatever way this method leaves.
         using var scratch = storage.CreateScratch("upload");
         var upload = await AssetUpload.ReadAsync(request, maxBytes, name => scratch.File("upload" + StorageKeys.SafeExtension(name, ".media")), ct);
         if (upload.TooLarge) return Problems.TooLarge($"Files up to {maxBytes} bytes are accepted.");
+        if (request.ContentLength is null && await IngestFullAsync(request, ingest, tenant, upload.Length, ct) is { } fullAfter) return fullAfter;
         if (upload.Error is not null) return Problems.BadRequest(upload.Error);
         if (upload.LocalPath is null || upload.Sha256 is null)
             return Problems.Validation(new Dictionary<string, string[]> { ["file"] = ["A 'file' part is required."] });
@@ -184,6 +187,13 @@ public static class LibraryApi
     }
 
     /// <summary>Queues a failed asset's ingest again; false when it is no longer failed (another upload did it first).</summary>
+    /// <summary>429 when an upload of <paramref name="bytes"/> does not fit beside the tenant's uploads waiting for ingest.</summary>
+    private static async Task<ProblemHttpResult?> IngestFullAsync(HttpRequest request, IngestQueue ingest, TenantContext tenant, long bytes, CancellationToken ct) =>
+        await ingest.AdmitAsync(tenant.TenantId, bytes, ct) is { } full
+            ? Problems.QueueFull(request.HttpContext.Response, "Too many bytes waiting for ingest.",
+                $"This tenant has {full.InQueue} bytes of uploads waiting for or in ingest; with this one it would pass its limit ({full.Limit} bytes).", full.RetryAfter)
+            : null;
+
     private static Task<bool> RetryIngestAsync(VidPressDbContext db, IBackgroundJobClient jobs, Guid id, CancellationToken ct) =>
         // With its enqueueing: without a job the asset would show "ingesting" for good.
         db.Database.InTransactionAsync(async () =>

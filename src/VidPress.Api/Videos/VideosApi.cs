@@ -40,6 +40,8 @@ public static class VideosApi
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         videos.MapVideoListing();
+        videos.MapGet("/queue", (VideoQueue queue, TenantContext tenant, CancellationToken ct) => queue.ViewAsync(tenant.TenantId, ct)).WithName("GetVideoQueue")
+            .WithSummary("Each queue's depth (jobs waiting for a worker, all tenants) and the video queues' mean wait; this tenant's held and handed-over videos");
         videos.MapGet("/{id:guid}", GetAsync).WithName("GetVideo").WithSummary("Status, stage, progress, error and links of one video").ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapGet("/{id:guid}/script", GetScriptAsync).WithName("GetVideoScript").WithSummary("The narration script with tags and anchor points")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -93,7 +95,8 @@ public static class VideosApi
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Breaking priority is not allowed for this tenant.",
                 detail: "Send the video without 'priority' (or \"normal\"); an operator can allow breaking news for the tenant with 'admin breaking --tenant NAME on'.");
         if (await queue.AdmitAsync(tenant.TenantId, priority, ct) is { } full)
-            return QueueFullProblem(http, full);
+            return Problems.QueueFull(http.HttpContext.Response, "Too many queued videos.",
+                $"This tenant has {full.InQueue} videos queued, the most it may have ({full.Limit}); the queue should have room by then.", full.RetryAfter);
 
         var video = new Video
         {
@@ -133,15 +136,6 @@ public static class VideosApi
     /// <summary>The request's priority ("normal" when not given; <see cref="Validate"/> has refused any other word).</summary>
     private static VideoPriority PriorityOf(CreateVideoRequest body) =>
         string.Equals(body.Priority?.Trim(), "breaking", StringComparison.OrdinalIgnoreCase) ? VideoPriority.Breaking : VideoPriority.Normal;
-
-    /// <summary>429 for a tenant whose queue is full, with the Retry-After the queue gives.</summary>
-    private static ProblemHttpResult QueueFullProblem(HttpRequest http, QueueFull full)
-    {
-        var seconds = (int)Math.Ceiling(full.RetryAfter.TotalSeconds);
-        http.HttpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many queued videos.",
-            detail: $"This tenant has {full.Queued} videos queued, the most it may have ({full.Limit}); try again in {seconds} s, when the queue should have room.");
-    }
 
     /// <summary>The answer to a repeated Idempotency-Key: the first request's video, or 422 for a different request.</summary>
     private static async Task<Results<Accepted<VideoResponse>, ProblemHttpResult>?> ReplayAsync(

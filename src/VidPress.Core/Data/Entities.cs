@@ -201,6 +201,8 @@ public sealed class Asset
     public string? CreditLine { get; set; }
     /// <summary>After this instant the asset must not be picked for any video.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
+    /// <summary>How long its (last) ingest took, in seconds, once ready: what an upload's Retry-After reckons ingest speed by.</summary>
+    public double? IngestSeconds { get; set; }
     public List<Shot> Shots { get; set; } = [];
 }
 

@@ -21,6 +21,7 @@ public static class JobsServiceCollectionExtensions
         services.AddSingleton<RunScratch>();
         services.AddScoped<VideoPublisher>();
         services.AddScoped<VideoQueue>();
+        services.AddScoped<IngestQueue>();
         services.AddScoped<VideoJob>();
         services.AddScoped<WebhookJob>();
         services.AddScoped<AssetIngestJob>();

@@ -19,7 +19,10 @@ public sealed class QueueWaitFilter(JobStorage storage) : IServerFilter
             var history = storage.GetMonitoringApi().JobDetails(context.BackgroundJob.Id)?.History;
             var enqueued = history?.FirstOrDefault(h => h.StateName == EnqueuedState.StateName);
             if (enqueued is null) return;
-            var queue = enqueued.Data is { } data && data.TryGetValue("Queue", out var q) ? q : "default";
+            // A job enqueued on a queue of its own choosing (a video's priority: VideoQueue) carries it in Job.Queue, which
+            // Hangfire uses over the state's; the state's data then still says "default".
+            var queue = context.BackgroundJob.Job?.Queue is { Length: > 0 } own ? own
+                : enqueued.Data is { } data && data.TryGetValue("Queue", out var q) ? q : "default";
             var started = history!.FirstOrDefault(h => h.StateName == ProcessingState.StateName)?.CreatedAt ?? DateTime.UtcNow;
             ServiceMetrics.RecordQueueWait(queue, JobName(context.BackgroundJob.Job?.Type), started - enqueued.CreatedAt);
         }

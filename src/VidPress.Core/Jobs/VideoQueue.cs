@@ -1,13 +1,15 @@
 using Hangfire;
-using Hangfire.Storage;
 using Microsoft.Extensions.Options;
 using VidPress.Core.Data;
 using VidPress.Core.Videos;
 
 namespace VidPress.Core.Jobs;
 
-/// <summary>A request the queue has no room for: try again after <see cref="RetryAfter"/>.</summary>
-public sealed record QueueFull(int Queued, int Limit, TimeSpan RetryAfter);
+/// <summary>One Hangfire queue: jobs waiting for a worker, and (video queues) the mean wait of the latest runs, handed over → started.</summary>
+public sealed record QueueDepth(string Name, long Waiting, double? MeanWaitSeconds);
+
+/// <summary>The queues, and the tenant's own videos in them: held back by its share, and with the workers.</summary>
+public sealed record QueueView(IReadOnlyList<QueueDepth> Queues, int Held, int WithWorkers, int Share, int MaxQueued);
 
 /// <summary>
 /// Where a video's runs meet Hangfire: which queue they wait on (<see cref="JobQueues.ForVideo"/>), how many of a
@@ -46,6 +48,28 @@ public sealed class VideoQueue(VideoLifecycle lifecycle, IBackgroundJobClient jo
     private void Enqueue(Guid videoId, VideoPriority priority) =>
         jobs.Enqueue<VideoJob>(JobQueues.ForVideo(priority), j => j.RunAsync(videoId, CancellationToken.None));
 
+    /// <summary>
+    /// The queues as the dashboard shows them: each Hangfire queue's depth (jobs waiting for a worker, all tenants), the
+    /// video queues' mean wait over their latest runs, and the tenant's own held and handed-over videos.
+    /// </summary>
+    public async Task<QueueView> ViewAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        var monitoring = storage.GetMonitoringApi();
+        var queues = new List<QueueDepth>();
+        foreach (var queue in JobQueues.All)
+        {
+            double? wait = null;
+            if (queue is JobQueues.Breaking or JobQueues.Render)
+            {
+                var waits = await lifecycle.RecentWaitsAsync(queue == JobQueues.Breaking ? VideoPriority.Breaking : VideoPriority.Normal, _options.RunsMeasured, cancellationToken);
+                if (waits.Count > 0) wait = Math.Round(waits.Average(w => w.TotalSeconds), 2);
+            }
+            queues.Add(new QueueDepth(queue, monitoring.EnqueuedCount(queue), wait));
+        }
+        var (held, withWorkers) = await lifecycle.TenantQueueAsync(tenantId, cancellationToken);
+        return new QueueView(queues, held, withWorkers, _options.TenantShare, _options.MaxQueuedVideosPerTenant);
+    }
+
     /// <summary>Null when the tenant's queue has room for one more video; otherwise how full it is and when to try again.</summary>
     public async Task<QueueFull?> AdmitAsync(Guid tenantId, VideoPriority priority, CancellationToken cancellationToken)
     {
@@ -54,27 +78,6 @@ public sealed class VideoQueue(VideoLifecycle lifecycle, IBackgroundJobClient jo
         var meanRun = figures.RecentRuns.Count == 0 ? _options.AssumedRunDuration
             : TimeSpan.FromTicks((long)figures.RecentRuns.Average(r => r.Ticks));
         return new QueueFull(figures.TenantQueued, _options.MaxQueuedVideosPerTenant,
-            RetryAfter(figures.WaitingAhead, meanRun, VideoWorkers(), _options.RetryAfterFloor, _options.RetryAfterCap));
-    }
-
-    /// <summary>
-    /// When a full tenant queue has room again: its next video starts once the <paramref name="waitingAhead"/> videos
-    /// with the workers before it (at its priority or above) and itself have been taken, <paramref name="workers"/>
-    /// at a time, each taking <paramref name="meanRun"/>: ⌈(waitingAhead + 1) / workers⌉ × meanRun, whole seconds,
-    /// within [<paramref name="floor"/>, <paramref name="cap"/>].
-    /// </summary>
-    public static TimeSpan RetryAfter(int waitingAhead, TimeSpan meanRun, int workers, TimeSpan floor, TimeSpan cap)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(waitingAhead);
-        var rounds = Math.Ceiling((waitingAhead + 1) / (double)Math.Max(1, workers));
-        var seconds = Math.Ceiling(rounds * Math.Max(0, meanRun.TotalSeconds));
-        return TimeSpan.FromSeconds(Math.Clamp(seconds, Math.Ceiling(floor.TotalSeconds), Math.Floor(cap.TotalSeconds)));
-    }
-
-    /// <summary>Workers of the Hangfire servers that serve videos, as they announce themselves (at least one).</summary>
-    private int VideoWorkers()
-    {
-        IList<Hangfire.Storage.Monitoring.ServerDto> servers = storage.GetMonitoringApi().Servers();
-        return Math.Max(1, servers.Where(s => s.Queues.Contains(JobQueues.Render)).Sum(s => s.WorkersCount));
+            Backpressure.ForVideos(figures.WaitingAhead, meanRun, Backpressure.Workers(storage, JobQueues.Render), _options.RetryAfterFloor, _options.RetryAfterCap));
     }
 }

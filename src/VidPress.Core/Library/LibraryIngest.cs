@@ -120,6 +120,7 @@ public sealed class LibraryIngest(
         db.Shots.AddRange(shots);
         asset.Status = AssetStatus.Ready;
         asset.Error = null;
+        asset.IngestSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -18,4 +18,14 @@ public sealed class LibraryUploadOptions
     [Between(1, MaxMusicSecondsCeiling, MinimumExcluded = true)]
     public double MaxMusicSeconds { get; set; } = 15 * 60;
     public const double MaxMusicSecondsCeiling = 3 * 60 * 60;
+
+    /// <summary>
+    /// Bytes of uploads one tenant may have waiting for or in ingest; an upload beyond it is answered 429 (one upload
+    /// is always taken while none of the tenant's is in ingest, however large).
+    /// </summary>
+    [AtLeast(1)]
+    public long MaxIngestBytesInFlightPerTenant { get; set; } = 20L * 1024 * 1024 * 1024;
+    /// <summary>Ingest speed (bytes a second, one job) assumed for that 429's Retry-After until an ingest has finished to measure it.</summary>
+    [AtLeast(1)]
+    public long AssumedIngestBytesPerSecond { get; set; } = 10L * 1024 * 1024;
 }

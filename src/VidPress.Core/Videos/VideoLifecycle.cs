@@ -119,6 +119,19 @@ public sealed class VideoLifecycle(VidPressDbContext db, IDbContextFactory<VidPr
         return new QueueFigures(tenantQueued, ahead, [.. runs.Select(r => r.FinishedAt!.Value - r.StartedAt!.Value)]);
     }
 
+    /// <summary>The tenant's queued videos: held back, and with the workers (waiting for one or running).</summary>
+    public async Task<(int Held, int WithWorkers)> TenantQueueAsync(Guid tenantId, CancellationToken cancellationToken) =>
+        (await db.Videos.Where(v => v.TenantId == tenantId).CountAsync(VideoRules.IsHeld, cancellationToken),
+         await db.Videos.Where(v => v.TenantId == tenantId).CountAsync(VideoRules.IsInFlight, cancellationToken));
+
+    /// <summary>How long the latest <paramref name="count"/> runs of a priority waited for a worker (handed over → started).</summary>
+    public async Task<IReadOnlyList<TimeSpan>> RecentWaitsAsync(VideoPriority priority, int count, CancellationToken cancellationToken)
+    {
+        var rows = await db.Videos.Where(v => v.Priority == priority && v.StartedAt != null && v.DispatchedAt != null && v.StartedAt >= v.DispatchedAt)
+            .OrderByDescending(v => v.StartedAt).Take(count).Select(v => new { v.DispatchedAt, v.StartedAt }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => r.StartedAt!.Value - r.DispatchedAt!.Value)];
+    }
+
     /// <summary>The tenant of a video (null: no such video); what a finished run's dispatch starts from.</summary>
     public Task<Guid?> TenantOfAsync(Guid videoId, CancellationToken cancellationToken) =>
         db.Videos.Where(v => v.Id == videoId).Select(v => (Guid?)v.TenantId).SingleOrDefaultAsync(cancellationToken);

@@ -18,12 +18,14 @@ public sealed class QueueFixture : ServiceFixture
     public const int Workers = 2;
     public const int Share = 2;
     public const int MaxQueued = 8;
+    public const long MaxIngestBytes = 1_000_000;
 
     protected override IDictionary<string, string?>? Settings => new Dictionary<string, string?>
     {
         ["Jobs:WorkerCount"] = Workers.ToString(CultureInfo.InvariantCulture),
         ["Jobs:TenantShare"] = Share.ToString(CultureInfo.InvariantCulture),
         ["Jobs:MaxQueuedVideosPerTenant"] = MaxQueued.ToString(CultureInfo.InvariantCulture),
+        ["Library:MaxIngestBytesInFlightPerTenant"] = MaxIngestBytes.ToString(CultureInfo.InvariantCulture),
     };
 }
 
@@ -164,12 +166,87 @@ public sealed class QueueTests(QueueFixture service, ITestOutputHelper output) :
             Assert.Contains($"{retryAfter} s", problem.GetProperty("detail").GetString());
             Assert.InRange(accepted.Count, QueueFixture.MaxQueued, QueueFixture.MaxQueued + QueueFixture.Workers);
             Assert.Equal(accepted.Count, await service.Database.ScalarAsync<long>($"select count(*) from videos where \"TenantId\" = '{flooding.TenantId}'"));
+
+            // What the dashboard shows: every queue, and this tenant's videos beyond its share held back.
+            var view = await flooding.Client.GetAsync<Core.Jobs.QueueView>("/videos/queue");
+            Assert.Equal(Core.Jobs.JobQueues.All, view.Queues.Select(q => q.Name));
+            Assert.InRange(view.WithWorkers, 0, QueueFixture.Share);
+            Assert.True(view.Held >= accepted.Count - QueueFixture.Share - QueueFixture.Workers, $"{view.Held} held of {accepted.Count}");
+            Assert.Equal(QueueFixture.MaxQueued, view.MaxQueued);
         }
         finally
         {
             foreach (var id in accepted) (await flooding.Client.PostAsync($"/videos/{id}/cancel", null)).Dispose();
             refused?.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task An_upload_beyond_the_tenants_bytes_waiting_for_ingest_gets_429_and_is_not_stored()
+    {
+        var newsroom = await NewsroomAsync("queue-ingest-full");
+        // The tenant's earlier uploads, waiting for ingest: exactly its limit (a row as the upload stores it, its job not run yet).
+        var waiting = Guid.NewGuid();
+        await using (var scope = service.Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Core.Data.VidPressDbContext>();
+            db.Assets.Add(new Core.Data.Asset
+            {
+                Id = waiting, TenantId = newsroom.TenantId, Kind = Core.Library.AssetKind.Video, Status = Core.Data.AssetStatus.Ingesting, Title = "Archive reel",
+                FileName = "reel.mp4", StorageKey = $"t/{newsroom.TenantId}/reel.mp4", Sha256 = new string('0', 64), SizeBytes = QueueFixture.MaxIngestBytes,
+                CreatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+        var clip = await Media.ShapeClipAsync(service.WorkFolder, "blue-square", 2);
+        string Assets() => $"select count(*) from assets where \"TenantId\" = '{newsroom.TenantId}'";
+
+        using (var refused = await newsroom.Client.UploadAsync("/library/assets", clip))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            var detail = (await Problems.ProblemAsync(refused)).GetProperty("detail").GetString()!;
+            var retryAfter = int.Parse(Assert.Single(refused.Headers.GetValues("Retry-After")), CultureInfo.InvariantCulture);
+            Assert.InRange(retryAfter, 5, 900);
+            Assert.Contains($"{retryAfter} s", detail);
+            Assert.Contains(QueueFixture.MaxIngestBytes.ToString(CultureInfo.InvariantCulture), detail);
+        }
+        Assert.Equal(1, await service.Database.ScalarAsync<long>(Assets()));
+
+        // Once that ingest is over (here: failed), the upload goes in.
+        await service.Database.ExecuteAsync("update assets set \"Status\" = 'Failed' where \"Id\" = @id", ("id", waiting));
+        await newsroom.Client.UploadAssetAsync(clip);
+        Assert.Equal(2, await service.Database.ScalarAsync<long>(Assets()));
+    }
+
+    [Fact]
+    public async Task A_held_video_whose_hand_over_was_missed_is_handed_over_by_the_sweep_and_a_cancelled_one_never()
+    {
+        var newsroom = await NewsroomAsync("queue-sweep");
+        await using var scope = service.Factory.Services.CreateAsyncScope();
+        var lifecycle = scope.ServiceProvider.GetRequiredService<Core.Videos.VideoLifecycle>();
+        // A recording enqueue: these videos never reach Hangfire, so only the rule and the database are at work.
+        var enqueued = new List<Guid>();
+        Core.Data.Video NewVideo() => new()
+        {
+            Id = Guid.NewGuid(), TenantId = newsroom.TenantId,
+            Request = new Core.Data.VideoRequest { Text = "The ferry resumed service.", AspectRatio = "16:9", Resolution = "720p", TargetDurationSeconds = 5 },
+        };
+        var first = NewVideo();
+        var second = NewVideo();
+        var third = NewVideo();
+        foreach (var video in new[] { first, second, third })
+            await lifecycle.CreateAsync(video, share: 1, (id, _) => enqueued.Add(id), CancellationToken.None);
+        Assert.Equal([first.Id], enqueued);
+
+        // The first one's run ended, and the worker died before it handed its tenant's next video over; the third is cancelled meanwhile.
+        await service.Database.ExecuteAsync("update videos set \"Status\" = 'Succeeded', \"FinishedAt\" = now() where \"Id\" = @id", ("id", first.Id));
+        await lifecycle.RequestCancelAsync(newsroom.TenantId, third.Id, CancellationToken.None);
+
+        Assert.Equal(1, await lifecycle.DispatchHeldAsync(null, share: 1, (id, _) => enqueued.Add(id), CancellationToken.None));
+        Assert.Equal([first.Id, second.Id], enqueued);
+        // Nothing is handed over twice: the second is with the workers, the third cancelled.
+        Assert.Equal(0, await lifecycle.DispatchHeldAsync(null, share: 5, (id, _) => enqueued.Add(id), CancellationToken.None));
+        Assert.Equal(0, await service.Database.ScalarAsync<long>($"select count(*) from videos where \"Id\" = '{third.Id}' and \"DispatchedAt\" is not null"));
     }
 
     [Fact]

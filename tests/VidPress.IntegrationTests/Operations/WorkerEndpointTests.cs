@@ -44,7 +44,7 @@ public sealed partial class WorkerEndpointTests(EnqueueOnlyServiceFixture servic
 
         var before = await service.Client.GetStringAsync("/metrics");
         Assert.True(Value(before, "vidpress_queue_depth", ("queue", "render")) >= 1, Series(before, "vidpress_queue_depth"));
-        Assert.True(Value(before, "vidpress_queue_depth", ("queue", "default")) >= 1, Series(before, "vidpress_queue_depth"));
+        Assert.True(Value(before, "vidpress_queue_depth", ("queue", "uploads")) >= 1, Series(before, "vidpress_queue_depth"));
         // Queued for a while before a worker takes them: the wait measured must show it.
         await Task.Delay(TimeSpan.FromSeconds(1));
 
@@ -72,7 +72,7 @@ public sealed partial class WorkerEndpointTests(EnqueueOnlyServiceFixture servic
         Assert.True(Value(metrics, "vidpress_webhook_attempts_total", ("outcome", "delivered")) >= 1, Series(metrics, "vidpress_webhook"));
         Assert.True(Value(metrics, "vidpress_queue_wait_seconds_count", ("queue", "render"), ("job", "video")) >= 1, Series(metrics, "vidpress_queue_wait"));
         Assert.True(Value(metrics, "vidpress_queue_wait_seconds_sum", ("queue", "render"), ("job", "video")) >= 1, Series(metrics, "vidpress_queue_wait"));
-        Assert.True(Value(metrics, "vidpress_queue_wait_seconds_count", ("queue", "default"), ("job", "assetingest")) >= 1, Series(metrics, "vidpress_queue_wait"));
+        Assert.True(Value(metrics, "vidpress_queue_wait_seconds_count", ("queue", "uploads"), ("job", "assetingest")) >= 1, Series(metrics, "vidpress_queue_wait"));
         Assert.True(Value(metrics, "vidpress_video_end_to_end_seconds_count") >= 1, Series(metrics, "vidpress_video_end_to_end"));
         // Published after at least the second the video waited in the queue.
         Assert.True(Value(metrics, "vidpress_video_end_to_end_seconds_sum") >= 1, Series(metrics, "vidpress_video_end_to_end"));

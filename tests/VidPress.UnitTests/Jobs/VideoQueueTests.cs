@@ -4,7 +4,7 @@ using VidPress.Core.Jobs;
 
 namespace VidPress.UnitTests.Jobs;
 
-/// <summary>The queues' order (their names, as Hangfire.PostgreSql sorts them) and the Retry-After of a full queue.</summary>
+/// <summary>The queues' order (their names, as Hangfire.PostgreSql sorts them) and the Retry-After of a full queue (<see cref="Backpressure"/>).</summary>
 public sealed partial class VideoQueueTests
 {
     [Fact]
@@ -44,7 +44,22 @@ public sealed partial class VideoQueueTests
     [Theory, MemberData(nameof(RetryAfterTable))]
     public void Retry_after_is_the_rounds_of_workers_until_the_next_start_within_floor_and_cap(int ahead, double meanRunSeconds, int workers, double floor, double cap, double expected) =>
         Assert.Equal(TimeSpan.FromSeconds(expected),
-            VideoQueue.RetryAfter(ahead, TimeSpan.FromSeconds(meanRunSeconds), workers, TimeSpan.FromSeconds(floor), TimeSpan.FromSeconds(cap)));
+            Backpressure.ForVideos(ahead, TimeSpan.FromSeconds(meanRunSeconds), workers, TimeSpan.FromSeconds(floor), TimeSpan.FromSeconds(cap)));
+
+    public static TheoryData<long, double, int, double> IngestTable() => new()
+    {
+        // bytes beyond the limit  bytes/s a job  ingest workers  Retry-After s (floor 5, cap 900)
+        { 100_000_000,             10_000_000,    1,              10 },
+        { 100_000_000,             10_000_000,    2,              5 },    // two at once: 5 s
+        { 1,                       10_000_000,    1,              5 },    // the floor
+        { 100_000_000_000,         1_000_000,     1,              900 },  // the cap
+        { 30_000_001,              10_000_000,    1,              5 },    // 3.0000001 s: rounded up, then the floor
+        { 70_000_001,              10_000_000,    1,              8 },
+    };
+
+    [Theory, MemberData(nameof(IngestTable))]
+    public void Retry_after_for_uploads_is_the_bytes_beyond_the_limit_at_the_ingest_speed_within_floor_and_cap(long excess, double bytesPerSecond, int workers, double expected) =>
+        Assert.Equal(TimeSpan.FromSeconds(expected), Backpressure.ForIngest(excess, bytesPerSecond, workers, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(900)));
 
     [GeneratedRegex("^[a-z]+$")]
     private static partial Regex LowercaseLetters();

@@ -38,6 +38,13 @@
     $('#summary').replaceChildren(...['queued', 'running', 'succeeded', 'failed'].map((s) => el('span', {}, `${s} `, el('b', {}, count(s)))));
   }
 
+  async function refreshQueues() {
+    const q = await api('/videos/queue');
+    $('#queues').replaceChildren(...q.queues.map((d) => el('span', {}, `${d.name} `, el('b', {}, d.waiting),
+      d.meanWaitSeconds == null ? '' : el('span', { class: 'kind' }, ` ~${d.meanWaitSeconds.toFixed(1)} s wait`))),
+      el('span', {}, 'held ', el('b', {}, q.held), el('span', { class: 'kind' }, ` (share ${q.share})`)));
+  }
+
   async function select(id) {
     state.selected = id;
     document.querySelectorAll('#job-table tbody tr').forEach((r) => r.classList.toggle('selected', r.dataset.id === id));
@@ -91,6 +98,7 @@
     state.polling = true;
     try {
       renderJobs(await api('/videos?limit=50'));
+      await refreshQueues();
       await refreshDetail(false);
       if (!$('#notice').textContent.startsWith('This service')) notice('');
     } catch (e) { if (e.message !== 'unauthorised') notice(`Cannot reach the service: ${e.message}`); }

@@ -42,6 +42,12 @@ namespace VidPress.Migrations.Migrations
                 nullable: false,
                 defaultValue: false);
 
+            migrationBuilder.AddColumn<double>(
+                name: "IngestSeconds",
+                table: "assets",
+                type: "double precision",
+                nullable: true);
+
             migrationBuilder.UpdateData(
                 table: "tenants",
                 keyColumn: "Id",
@@ -86,6 +92,10 @@ namespace VidPress.Migrations.Migrations
             migrationBuilder.DropColumn(
                 name: "AllowBreaking",
                 table: "tenants");
+
+            migrationBuilder.DropColumn(
+                name: "IngestSeconds",
+                table: "assets");
         }
     }
 }

@@ -15,7 +15,7 @@ using VidPress.Core.Data;
 namespace VidPress.Migrations.Migrations
 {
     [DbContext(typeof(VidPressDbContext))]
-    [Migration("20261202183021_VideoPriority")]
+    [Migration("20261202184548_VideoPriority")]
     partial class VideoPriority
     {
         /// <inheritdoc />
@@ -109,6 +109,9 @@ namespace VidPress.Migrations.Migrations
                     b.Property<string>("IdempotencyKey")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<double?>("IngestSeconds")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("Kind")
                         .IsRequired()
