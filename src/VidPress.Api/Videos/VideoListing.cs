@@ -36,7 +36,7 @@ public static class VideoListing
             .ProducesProblem(StatusCodes.Status400BadRequest);
         videos.MapGet("/events", Events).WithName("StreamVideoEvents")
             .WithSummary("Server-sent events: a \"video\" event with the video whenever one of the tenant's videos changes (status, stage, progress); "
-                + "resumes after Last-Event-ID; a \"ping\" event when quiet")
+                + "resumes after Last-Event-ID; a \"ready\" event on connecting and a \"ping\" event when quiet")
             .Produces<VideoResponse>(StatusCodes.Status200OK, "text/event-stream");
         return videos;
     }
@@ -134,7 +134,8 @@ public static class VideoListing
 
     /// <summary>
     /// The tenant's videos as they change, oldest change first, each under an id naming the change (its time and the
-    /// video), so a reconnecting client's Last-Event-ID resumes after it; a ping when nothing changed for a while. Each
+    /// video), so a reconnecting client's Last-Event-ID resumes after it; a "ready" event on connecting and a ping when nothing
+    /// changed for a while. Each
     /// poll looks a little further back than the last change it sent and skips what it sent already: a change is sent at
     /// least once, and a client takes each event as the video's latest state.
     /// </summary>
@@ -147,6 +148,8 @@ public static class VideoListing
         var since = floor.At;
         var sent = new Dictionary<Guid, DateTimeOffset>();
         var quietSince = clock.GetUtcNow();
+        // At once, so the response starts (a client, or a proxy, learns the stream is open before anything changes).
+        yield return new SseItem<VideoResponse?>(null, "ready");
         while (!ct.IsCancellationRequested)
         {
             List<Video> changed;
