@@ -49,6 +49,14 @@ public static class HostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // A range outside a file is answered as every other refusal, a problem (Content-Range still gives the size):
+        // the file results leave their own media type on the empty 416, which would hide it from the status code pages.
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            if (context.Response is { StatusCode: StatusCodes.Status416RangeNotSatisfiable, HasStarted: false })
+                (context.Response.ContentType, context.Response.ContentLength) = (null, null);
+        });
         app.Use(ClientInput.CheckQueryAsync);
         // The ops dashboard is static files calling the public API (with the key the operator types in).
         app.Use((context, next) =>

@@ -112,7 +112,11 @@ public sealed class FileResponseOperationFilter : IOperationFilter
         operation.Responses["206"] = new OpenApiResponse { Description = "The byte range the Range header asked for.", Content = Binary(file.MediaTypes), Headers = ranged };
         operation.Responses["416"] = new OpenApiResponse
         {
-            Description = "The range lies outside the file; nothing is sent.",
+            Description = "The range lies outside the file: a problem, with the file's size in Content-Range.",
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository) },
+            },
             Headers = new Dictionary<string, IOpenApiHeader> { ["Content-Range"] = Header("\"bytes */SIZE\": the file's size.") },
         };
         if (file.EntityTag) operation.Responses["304"] = new OpenApiResponse { Description = "Not modified: If-None-Match names the file's current ETag." };
@@ -196,6 +200,7 @@ public sealed class WebhooksDocumentFilter : IDocumentFilter
     {
         ["Videos"] = "Articles into narrated videos: create, follow, edit the timeline, download the MP4 and subtitles.",
         ["Library"] = "The newsroom's footage, stills and music beds the videos are made from.",
+        ["Voices"] = "The voices this deployment narrates with, and a tenant's default voice and pronunciation lexicon.",
         ["Webhooks"] = "What the service POSTs to a video's callbackUrl when it has finished.",
     };
 

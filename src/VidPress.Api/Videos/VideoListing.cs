@@ -73,6 +73,9 @@ public static class VideoListing
                 if (Enum.TryParse<VideoStatus>(name, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsDigit(name[0])) statuses.Add(parsed);
                 else problems["status"] = [$"\"{Shorten(name)}\" is not a status: {string.Join(", ", Enum.GetNames<VideoStatus>().Select(n => n.ToLowerInvariant()))}."];
         }
+        // Any offset the caller writes, compared as the instant it names (PostgreSQL stores UTC).
+        createdFrom = createdFrom?.ToUniversalTime();
+        createdTo = createdTo?.ToUniversalTime();
         if (createdFrom is { } from && createdTo is { } to && to <= from) problems["createdTo"] = ["createdTo must be after createdFrom."];
         if (reference is not null && VideosApi.ReferenceProblem(reference) is { } badReference) problems["reference"] = [badReference];
         var query = string.IsNullOrWhiteSpace(q) ? null : q.Trim();

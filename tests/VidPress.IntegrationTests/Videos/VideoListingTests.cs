@@ -60,6 +60,11 @@ public sealed class VideoListingTests(ServiceFixture shared) : IAsyncLifetime
         var third = _failed[2].CreatedAt;
         Assert.Equal(NewestFirst(_failed.Skip(2).Concat(_cancelled)), await IdsAsync("?createdFrom=" + Uri.EscapeDataString(third.ToString("O"))));
         Assert.Equal(NewestFirst(_failed.Take(2)), await IdsAsync("?createdTo=" + Uri.EscapeDataString(third.ToString("O"))));
+        // The same instants written with other offsets (a CMS in Kiribati, one in Honolulu) select the same videos.
+        Assert.Equal(NewestFirst(_failed.Skip(2).Concat(_cancelled)),
+            await IdsAsync("?createdFrom=" + Uri.EscapeDataString(third.ToOffset(TimeSpan.FromHours(14)).ToString("O"))));
+        Assert.Equal(NewestFirst(_failed.Take(2)), await IdsAsync("?createdTo=" + Uri.EscapeDataString(third.ToOffset(TimeSpan.FromHours(-10)).ToString("O"))));
+        Assert.Equal(0, (await Client.GetAsync<VideoCounts>("/videos/counts?createdTo=" + Uri.EscapeDataString("0001-01-02T00:00:00+14:00"))).Total);
     }
 
     [Fact]
